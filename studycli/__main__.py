@@ -1,0 +1,3 @@
+from studycli.cli import main
+
+main()
