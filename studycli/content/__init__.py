@@ -1,0 +1,1 @@
+"""Markdown content -> Card records. Pure: text in, records and problems out."""
