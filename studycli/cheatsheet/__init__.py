@@ -1,0 +1,1 @@
+"""Cheatsheet lookup: index built from the content, ranked search."""

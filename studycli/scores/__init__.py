@@ -1,0 +1,1 @@
+"""Self-checks, readiness per level, streaks and charts."""
