@@ -44,6 +44,26 @@ SYNONYM_GROUPS = [
 ]
 
 _WORD = re.compile(r"[a-z0-9]+")
+STOPWORDS = {
+    "a",
+    "an",
+    "the",
+    "to",
+    "of",
+    "in",
+    "on",
+    "for",
+    "with",
+    "and",
+    "or",
+    "from",
+    "by",
+    "is",
+    "it",
+    "its",
+    "how",
+    "i",
+}
 
 
 def stem(word: str) -> str:
@@ -63,7 +83,7 @@ def terms(text: str) -> list[str]:
             out.append(chunk.split("=", 1)[0])  # an exact flag such as --to-datetime
         elif "-" in chunk or "." in chunk:
             out.append(chunk)  # a tool name such as kafka-topics.sh
-        out.extend(stem(w) for w in _WORD.findall(chunk))
+        out.extend(stem(w) for w in _WORD.findall(chunk) if w not in STOPWORDS)
     return out
 
 
