@@ -1,0 +1,1 @@
+"""Avro schema compatibility (pure) and the bridge to a live Confluent-compatible registry."""
