@@ -70,7 +70,10 @@ def cli(ctx: click.Context, content_paths: tuple[str, ...]):
 
 def main(argv: list[str] | None = None) -> None:
     try:
-        cli.main(args=argv, prog_name="study", standalone_mode=False)
+        result = cli.main(args=argv, prog_name="study", standalone_mode=False)
+        # Non-standalone click returns (not raises) the code of ctx.exit(n).
+        if isinstance(result, int) and not isinstance(result, bool) and result:
+            sys.exit(result)
     except StudyError as err:
         click.echo(f"error: {err.message}", err=True)
         if err.hint:

@@ -117,3 +117,12 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
+
+
+@migration
+def m002_content_cache(db: Database) -> None:
+    # The parse result of each content file (JSON: front matter, cards, problems) and the parser
+    # version that produced it, so unchanged files are never parsed again.
+    db["content_files"].add_column("parser_version", int)
+    db["content_files"].add_column("parsed", str)
+    db["reviews"].create_index(["undoes"])

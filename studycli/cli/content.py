@@ -1,0 +1,42 @@
+"""`study content check [PATH...]`: report every content problem as `file:line: message`."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group()
+def content():
+    """Work with the Markdown content."""
+
+
+@content.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as a JSON list.")
+@click.pass_context
+def check(ctx: click.Context, paths: tuple[str, ...], as_json: bool):
+    """Check content files (default: the content roots). Exit 1 if there is any error."""
+    from pathlib import Path
+
+    from studycli import paths as study_paths
+    from studycli.content.loader import load_content
+
+    roots = [Path(p) for p in paths] if paths else study_paths.content_roots(ctx.obj.get("content_paths", ()))
+    result = load_content(roots)
+    problems = sorted(result.problems, key=lambda p: (p.file, p.line))
+    if as_json:
+        import json
+        from dataclasses import asdict
+
+        click.echo(json.dumps([asdict(p) for p in problems], indent=2))
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+        errors = len(result.errors)
+        warnings = len(problems) - errors
+        click.echo(
+            f"{len(result.cards)} cards; {errors} error{'s' * (errors != 1)}, "
+            f"{warnings} warning{'s' * (warnings != 1)}",
+            err=True,
+        )
+    ctx.exit(1 if result.errors else 0)
