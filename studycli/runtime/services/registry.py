@@ -139,10 +139,56 @@ def find_java(minimum: int | None = None):
     return best
 
 
+# The docker compose equivalent runs Confluent's own registry (its Kafka store in the cluster).
+COMPOSE_IMAGE = "confluentinc/cp-schema-registry:8.0.0"
+COMPOSE_PORT = 8081
+
+
 class SchemaRegistry(Service):
     """One Apicurio Registry process; `url` is the Confluent-compatible base URL."""
 
     kind = "schema-registry"
+    port_names = ("http", "management")
+
+    @classmethod
+    def from_spec(cls, spec, context) -> SchemaRegistry:
+        """Built from an environment's state; the assembly and a Java 21+ are resolved at start."""
+        return cls(
+            spec.name,
+            Path(context.env_dir) / "services" / spec.name,
+            context.ports,
+            compatibility=spec.options.get("compatibility", DEFAULT_COMPATIBILITY),
+        )
+
+    @classmethod
+    def compose_service(cls, spec, topology, kafka_bootstrap: str | None = None) -> dict:
+        """docker compose definition: Confluent's cp-schema-registry, storing schemas in `_schemas`."""
+        bootstrap = kafka_bootstrap or ",".join(f"{node.name}:9092" for node in topology.kafka_nodes)
+        return {
+            "image": COMPOSE_IMAGE,
+            "hostname": spec.name,
+            "depends_on": [node.name for node in topology.kafka_nodes],
+            "ports": [f"127.0.0.1:{COMPOSE_PORT}:{COMPOSE_PORT}"],
+            "environment": {
+                "SCHEMA_REGISTRY_HOST_NAME": spec.name,
+                "SCHEMA_REGISTRY_LISTENERS": f"http://0.0.0.0:{COMPOSE_PORT}",
+                "SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS": bootstrap,
+                "SCHEMA_REGISTRY_KAFKASTORE_TOPIC": "_schemas",
+                "SCHEMA_REGISTRY_SCHEMA_COMPATIBILITY_LEVEL": spec.options.get(
+                    "compatibility", DEFAULT_COMPATIBILITY
+                ).lower(),
+            },
+            "healthcheck": {
+                "test": ["CMD", "curl", "-fsS", f"http://localhost:{COMPOSE_PORT}/subjects"],
+                "interval": "2s",
+                "retries": 60,
+            },
+        }
+
+    @staticmethod
+    def compose_url() -> str:
+        """Confluent's registry serves its API at the root, not under /apis/ccompat/v7."""
+        return f"http://127.0.0.1:{COMPOSE_PORT}"
 
     def __init__(
         self,
@@ -202,7 +248,12 @@ class SchemaRegistry(Service):
         ]
 
     def prepare(self) -> None:
+        """Resolve the assembly (downloading it the first time) and a Java new enough to run it."""
         (self.directory / "data").mkdir(parents=True, exist_ok=True)
+        if self.home is None:
+            self.home = ensure_distribution()
+        if self.java is None:
+            self.java = find_java().executable
 
     def start(self) -> int:
         self.prepare()
@@ -232,3 +283,21 @@ class SchemaRegistry(Service):
     def clean(self) -> None:
         with contextlib.suppress(FileNotFoundError):
             super().clean()
+
+
+def _register_topology() -> None:
+    from studycli.runtime import topologies
+
+    kafka = topologies.TOPOLOGIES["kafka"]
+    topologies.register(
+        topologies.Topology(
+            name="kafka+registry",
+            description=f"{kafka.description}, plus a Schema Registry (Confluent API, global BACKWARD)",
+            kafka_nodes=kafka.kafka_nodes,
+            kafka_settings=kafka.kafka_settings,
+            services=(topologies.ServiceSpec("schema-registry", "registry"),),
+        )
+    )
+
+
+_register_topology()

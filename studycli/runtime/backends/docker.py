@@ -1,0 +1,1 @@
+"""Docker compose backend (placeholder until the generator lands)."""
