@@ -40,3 +40,26 @@ def check(ctx: click.Context, paths: tuple[str, ...], as_json: bool):
             err=True,
         )
     ctx.exit(1 if result.errors else 0)
+
+
+MAX_LISTED_PROBLEMS = 10
+
+
+def open_synced(ctx: click.Context):
+    """Open the database and sync the content roots into it; content errors (skipped cards) are
+    listed on stderr and never stop the command. Returns (db, SyncReport)."""
+    from studycli import paths as study_paths
+    from studycli.store import open_db
+    from studycli.store.sync import sync_content
+
+    db = open_db()
+    obj = ctx.find_root().obj or {}
+    report = sync_content(db, study_paths.content_roots(obj.get("content_paths", ())))
+    errors = report.errors
+    for problem in errors[:MAX_LISTED_PROBLEMS]:
+        click.echo(f"warning: skipped: {problem}", err=True)
+    if len(errors) > MAX_LISTED_PROBLEMS:
+        click.echo(f"warning: {len(errors) - MAX_LISTED_PROBLEMS} more content errors", err=True)
+    if errors:
+        click.echo("warning: run `study content check` for the details", err=True)
+    return db, report
