@@ -52,6 +52,14 @@ def install():
         f"Kafka {dist.kafka_version}: {len(dist.jars)} jars ready in {where} "
         f"({time.monotonic() - started:.1f} s); Java {java.version} at {java.executable}"
     )
+    from studycli.runtime.services import registry
+
+    started = time.monotonic()
+    home = registry.ensure_distribution(show_progress=True)
+    click.echo(
+        f"Schema Registry (Apicurio {registry.registry_version()}) ready in {home} "
+        f"({time.monotonic() - started:.1f} s)"
+    )
 
 
 @env.command()
