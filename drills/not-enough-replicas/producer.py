@@ -1,0 +1,51 @@
+"""The payments service's producer: one acks=all record per second, every outcome logged.
+
+Stops when its pid file is removed or on SIGTERM.
+"""
+
+import argparse
+import os
+import pathlib
+import signal
+import sys
+
+from confluent_kafka import Producer
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--config", required=True)
+args = parser.parse_args()
+settings = {}
+for line in pathlib.Path(args.config).read_text(encoding="utf-8").splitlines():
+    line = line.strip()
+    if line and not line.startswith("#") and "=" in line:
+        key, value = line.split("=", 1)
+        settings[key.strip()] = value.strip()
+topic = settings.pop("topic")
+pid_file = os.environ.get("DRILL_PID_FILE")
+running = True
+
+
+def stop(*_):
+    global running
+    running = False
+
+
+signal.signal(signal.SIGTERM, stop)
+producer = Producer(settings)
+print(f"READY payments-producer writing to {topic} with acks={settings.get('acks')}", flush=True)
+
+
+def report(err, msg):
+    if err is not None:
+        print(f"send failed: {err.name()}: {err.str()}", flush=True)
+    else:
+        print(f"sent {msg.key().decode()} to {msg.topic()}[{msg.partition()}]@{msg.offset()}", flush=True)
+
+
+i = 0
+while running and (pid_file is None or os.path.exists(pid_file)):
+    producer.produce(topic, key=f"live-{i}".encode(), value=b'{"status": "authorized"}', on_delivery=report)
+    i += 1
+    producer.poll(1.0)
+producer.flush(10)
+sys.exit(0)

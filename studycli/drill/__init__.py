@@ -1,0 +1,1 @@
+"""The drill engine: drill definitions, fault primitives, checks, scoring and the active drill."""

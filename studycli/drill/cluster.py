@@ -1,0 +1,312 @@
+"""Reading and changing a live Kafka cluster through confluent-kafka, for faults and checks.
+
+One thin layer over AdminClient / Producer / Consumer so drill code reads as the condition it
+states. Every call has a timeout; a cluster that does not answer raises ClusterUnavailable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+
+from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicCollection, TopicPartition
+from confluent_kafka.admin import (
+    AdminClient,
+    AlterConfigOpType,
+    ConfigEntry,
+    ConfigResource,
+    ConfigSource,
+    NewTopic,
+    OffsetSpec,
+    ResourceType,
+)
+
+TIMEOUT = 15.0
+
+# librdkafka logs every refused connection to stderr; a stopped node is the point of many drills.
+_quiet = logging.getLogger("studycli.drill.kafka-client")
+_quiet.addHandler(logging.NullHandler())
+_quiet.propagate = False
+
+
+class ClusterUnavailable(Exception):
+    """The cluster did not answer; checks turn this into a plain message."""
+
+
+@dataclass(frozen=True)
+class PartitionInfo:
+    id: int
+    leader: int | None
+    replicas: tuple[int, ...]
+    isr: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class TopicInfo:
+    name: str
+    id: str
+    partitions: tuple[PartitionInfo, ...]
+
+    @property
+    def replication_factors(self) -> set[int]:
+        return {len(p.replicas) for p in self.partitions}
+
+
+def _result(future, what: str):
+    try:
+        return future.result(timeout=TIMEOUT)
+    except KafkaException as err:
+        raise _unavailable_or(err, what) from None
+    except TimeoutError:
+        raise ClusterUnavailable(f"no answer from the cluster while reading {what}") from None
+
+
+def _unavailable_or(err: KafkaException, what: str) -> Exception:
+    code = err.args[0].code() if err.args and isinstance(err.args[0], KafkaError) else None
+    if code in (KafkaError._TRANSPORT, KafkaError._TIMED_OUT, KafkaError._ALL_BROKERS_DOWN):
+        return ClusterUnavailable(f"no answer from the cluster while reading {what}")
+    return err
+
+
+class Cluster:
+    """A live cluster, reached through its bootstrap servers."""
+
+    def __init__(self, bootstrap_servers: str, admin: AdminClient | None = None):
+        self.bootstrap = bootstrap_servers
+        self.admin = admin or AdminClient({"bootstrap.servers": bootstrap_servers})
+
+    # --- topics -------------------------------------------------------------------------
+    def topic_names(self) -> set[str]:
+        try:
+            return set(self.admin.list_topics(timeout=TIMEOUT).topics)
+        except KafkaException as err:
+            raise _unavailable_or(err, "the topic list") from None
+
+    def describe_topic(self, name: str) -> TopicInfo | None:
+        futures = self.admin.describe_topics(TopicCollection([name]))
+        try:
+            desc = futures[name].result(timeout=TIMEOUT)
+        except KafkaException as err:
+            if err.args[0].code() == KafkaError.UNKNOWN_TOPIC_OR_PART:
+                return None
+            raise _unavailable_or(err, f"topic {name}") from None
+        partitions = tuple(
+            PartitionInfo(
+                id=p.id,
+                leader=p.leader.id if p.leader is not None and p.leader.id >= 0 else None,
+                replicas=tuple(n.id for n in p.replicas),
+                isr=tuple(n.id for n in p.isr),
+            )
+            for p in sorted(desc.partitions, key=lambda p: p.id)
+        )
+        return TopicInfo(name=name, id=str(desc.topic_id), partitions=partitions)
+
+    def create_topic(
+        self,
+        name: str,
+        partitions: int = 1,
+        replication_factor: int = 3,
+        replica_assignment: list[list[int]] | None = None,
+        config: dict | None = None,
+    ) -> TopicInfo:
+        if replica_assignment:
+            topic = NewTopic(name, replica_assignment=replica_assignment, config=config or {})
+        else:
+            topic = NewTopic(name, partitions, replication_factor, config=config or {})
+        _result(self.admin.create_topics([topic], operation_timeout=TIMEOUT)[name], f"topic {name}")
+        return self.wait_topic(name)
+
+    def wait_topic(self, name: str, timeout: float = 30.0) -> TopicInfo:
+        """Until every partition has a leader (metadata propagates asynchronously)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            info = self.describe_topic(name)
+            if info and info.partitions and all(p.leader is not None for p in info.partitions):
+                return info
+            if time.monotonic() > deadline:
+                raise ClusterUnavailable(f"topic {name} has no leader for every partition")
+            time.sleep(0.2)
+
+    def delete_topics(self, names: list[str]) -> None:
+        existing = [n for n in names if n in self.topic_names()]
+        if not existing:
+            return
+        for name, future in self.admin.delete_topics(existing, operation_timeout=TIMEOUT).items():
+            _result(future, f"deleting topic {name}")
+        deadline = time.monotonic() + 30
+        while set(existing) & self.topic_names() and time.monotonic() < deadline:
+            time.sleep(0.2)
+
+    # --- configs ------------------------------------------------------------------------
+    def _configs(self, resource: ConfigResource) -> dict[str, str | None]:
+        futures = self.admin.describe_configs([resource])
+        entries = _result(next(iter(futures.values())), f"{resource.name} configs")
+        return {name: entry.value for name, entry in entries.items()}
+
+    def topic_config(self, topic: str) -> dict[str, str | None]:
+        return self._configs(ConfigResource(ResourceType.TOPIC, topic))
+
+    def broker_config(self, node: int) -> dict[str, str | None]:
+        return self._configs(ConfigResource(ResourceType.BROKER, str(node)))
+
+    def dynamic_broker_config(self, node: int | None) -> dict[str, str]:
+        """Only the dynamically set values (per node, or the cluster default when node is None)."""
+        resource = ConfigResource(ResourceType.BROKER, "" if node is None else str(node))
+        futures = self.admin.describe_configs([resource])
+        entries = _result(next(iter(futures.values())), "broker configs")
+        wanted = (
+            ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG if node is None else ConfigSource.DYNAMIC_BROKER_CONFIG
+        )
+        return {n: e.value for n, e in entries.items() if e.source in (wanted, wanted.value)}
+
+    def alter_config(self, kind: str, name: str, changes: dict[str, str | None]) -> None:
+        """kind: "topic" | "broker"; a None value deletes the override."""
+        resource_type = ResourceType.TOPIC if kind == "topic" else ResourceType.BROKER
+        entries = [
+            ConfigEntry(
+                key,
+                value if value is not None else "",
+                incremental_operation=AlterConfigOpType.SET
+                if value is not None
+                else AlterConfigOpType.DELETE,
+            )
+            for key, value in changes.items()
+        ]
+        resource = ConfigResource(resource_type, name, incremental_configs=entries)
+        for future in self.admin.incremental_alter_configs([resource]).values():
+            _result(future, f"altering {kind} {name or 'default'} configs")
+
+    # --- offsets and groups --------------------------------------------------------------
+    def watermarks(self, topic: str, partitions: list[int]) -> dict[int, tuple[int, int]]:
+        specs = {}
+        for p in partitions:
+            specs[TopicPartition(topic, p, 0)] = OffsetSpec.earliest()
+        low = {
+            tp.partition: _result(f, f"{topic} offsets").offset
+            for tp, f in self.admin.list_offsets(specs).items()
+        }
+        specs = {TopicPartition(topic, p): OffsetSpec.latest() for p in partitions}
+        high = {
+            tp.partition: _result(f, f"{topic} offsets").offset
+            for tp, f in self.admin.list_offsets(specs).items()
+        }
+        return {p: (low[p], high[p]) for p in partitions}
+
+    def offsets_for_time(self, topic: str, partitions: list[int], timestamp_ms: int) -> dict[int, int]:
+        specs = {TopicPartition(topic, p): OffsetSpec.for_timestamp(timestamp_ms) for p in partitions}
+        found = {
+            tp.partition: _result(f, f"{topic} offsets").offset
+            for tp, f in self.admin.list_offsets(specs).items()
+        }
+        ends = self.watermarks(topic, partitions)
+        # -1 means no record at or after the time: the position is the end of the log.
+        return {p: (o if o >= 0 else ends[p][1]) for p, o in found.items()}
+
+    def committed(self, group: str, topic: str) -> dict[int, int | None]:
+        from confluent_kafka import ConsumerGroupTopicPartitions
+
+        futures = self.admin.list_consumer_group_offsets([ConsumerGroupTopicPartitions(group)])
+        result = _result(futures[group], f"group {group} offsets")
+        return {
+            tp.partition: (tp.offset if tp.offset >= 0 else None)
+            for tp in result.topic_partitions
+            if tp.topic == topic
+        }
+
+    def group(self, group: str) -> tuple[str, int]:
+        """(state name, member count); state is e.g. STABLE, EMPTY, DEAD, PREPARING_REBALANCE."""
+        futures = self.admin.describe_consumer_groups([group])
+        desc = _result(futures[group], f"group {group}")
+        return desc.state.name, len(desc.members)
+
+    def delete_groups(self, groups: list[str]) -> None:
+        if not groups:
+            return
+        for future in self.admin.delete_consumer_groups(groups, request_timeout=TIMEOUT).values():
+            try:
+                future.result(timeout=TIMEOUT)
+            except KafkaException as err:
+                if err.args[0].code() not in (KafkaError.GROUP_ID_NOT_FOUND,):
+                    raise
+
+    # --- records ------------------------------------------------------------------------
+    def producer(self, **config) -> Producer:
+        return Producer({"bootstrap.servers": self.bootstrap, "logger": _quiet, **config})
+
+    def consumer(self, group: str | None = None, **config) -> Consumer:
+        settings = {
+            "bootstrap.servers": self.bootstrap,
+            "group.id": group or "study-drill-reader",
+            "enable.auto.commit": False,
+            "auto.offset.reset": "earliest",
+            "enable.partition.eof": True,
+            "logger": _quiet,
+            **config,
+        }
+        return Consumer(settings)
+
+    def read(self, topic: str, ranges: dict[int, tuple[int, int]], timeout: float = 30.0) -> dict[int, list]:
+        """Records [start, end) per partition, as (offset, key, value, timestamp) tuples."""
+        consumer = self.consumer()
+        out: dict[int, list] = {p: [] for p in ranges}
+        todo = {p for p, (s, e) in ranges.items() if e > s}
+        try:
+            consumer.assign([TopicPartition(topic, p, ranges[p][0]) for p in todo])
+            deadline = time.monotonic() + timeout
+            while todo and time.monotonic() < deadline:
+                msg = consumer.poll(0.5)
+                if msg is None:
+                    continue
+                if msg.error():
+                    if msg.error().code() == KafkaError._PARTITION_EOF:
+                        todo.discard(msg.partition())
+                        continue
+                    raise KafkaException(msg.error())
+                p = msg.partition()
+                if msg.offset() >= ranges[p][1]:
+                    todo.discard(p)
+                    continue
+                out[p].append((msg.offset(), msg.key(), msg.value(), msg.timestamp()[1]))
+                if msg.offset() + 1 >= ranges[p][1]:
+                    todo.discard(p)
+        finally:
+            consumer.close()
+        if todo:
+            raise ClusterUnavailable(f"could not read every record of {topic} in time")
+        return out
+
+    def probe_produce(self, topic: str, acks: str = "all", timeout: float = 10.0) -> str | None:
+        """Write one probe record; returns None on success, else the error name."""
+        producer = self.producer(
+            **{
+                "acks": acks,
+                "message.timeout.ms": int(timeout * 1000),
+                "retries": 3,
+                "enable.idempotence": False,
+            }
+        )
+        errors: list = []
+
+        def delivered(err, _msg):
+            errors.append(err)
+
+        producer.produce(topic, key=b"study-probe", value=b"probe", callback=delivered)
+        producer.flush(timeout + 5)
+        if not errors:
+            return "no delivery report"
+        return errors[0].name() if errors[0] is not None else None
+
+
+def digest(records: dict[int, list]) -> str:
+    """A stable fingerprint of keys and values per partition, in offset order."""
+    h = hashlib.sha256()
+    for p in sorted(records):
+        for offset, key, value, _ts in records[p]:
+            h.update(f"{p}:{offset}:".encode())
+            h.update(key or b"")
+            h.update(b"\0")
+            h.update(value or b"")
+            h.update(b"\1")
+    return h.hexdigest()
