@@ -149,6 +149,33 @@ class Environment:
                     node.start()
             self._set_wanted(node_id, "running")
         self.wait_ready(timeout=timeout)
+        self.wait_in_sync(timeout=timeout)
+
+    def wait_in_sync(self, timeout: float | None = None) -> None:
+        """Wait until no partition is under-replicated (ISR == replicas), e.g. after a node rejoins."""
+        timeout = READY_TIMEOUT_S if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        admin = self.admin()
+        lagging: list[str] = []
+        while True:
+            try:
+                metadata = admin.list_topics(timeout=5)
+                lagging = [
+                    f"{t.topic}-{p.id}"
+                    for t in metadata.topics.values()
+                    for p in t.partitions.values()
+                    if set(p.isrs) != set(p.replicas)
+                ]
+                if not lagging:
+                    return
+            except Exception:
+                pass
+            if time.monotonic() > deadline:
+                raise StudyError(
+                    f"partitions still under-replicated after {timeout:.0f} s: {', '.join(lagging[:10])}",
+                    hint="check the node logs: study env logs NODE",
+                )
+            time.sleep(0.2)
 
     # --- readiness -------------------------------------------------------------------------------
     def admin(self, **config):

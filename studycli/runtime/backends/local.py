@@ -111,11 +111,11 @@ def any_alive(st: dict) -> bool:
 def build_state(topology: Topology, base_port: int | None, show_progress: bool) -> dict:
     """Resolve Java and the jars, choose ports, write configs and tool wrappers. Starts nothing."""
     java = find_java()
-    dist = artifacts.ensure_distribution(show_progress=show_progress)
-    env_dir = state.env_dir()
     extra_classes = [(spec, service_class(spec.kind)) for spec in topology.services]
     port_count = 2 * len(topology.kafka_nodes) + sum(len(cls.port_names) for _, cls in extra_classes)
     ports = iter(allocate_ports(port_count, base_port))
+    dist = artifacts.ensure_distribution(show_progress=show_progress)
+    env_dir = state.env_dir()
 
     nodes = []
     for spec in topology.kafka_nodes:

@@ -1,0 +1,122 @@
+"""The shared cluster (`kafka_env`): the real tools through their wrappers, status, logs, kill-node.
+Every test leaves all three nodes running."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.live
+
+
+def study(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "studycli", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+def test_status_json_shows_ports_pids_and_localhost_only_listeners(kafka_env):
+    status = json.loads(study("env", "status", "--json").stdout)
+    assert status["running"] is True and status["topology"] == "kafka"
+    assert [n["node_id"] for n in status["nodes"]] == [1, 2, 3]
+    assert all(n["running"] and n["pid"] for n in status["nodes"])
+    assert status["bootstrap_servers"] == ",".join(
+        f"127.0.0.1:{n['ports']['broker']}" for n in status["nodes"]
+    )
+    for node in status["nodes"]:
+        config = (Path(node["dir"]) / "server.properties").read_text()
+        listeners = next(line for line in config.splitlines() if line.startswith("listeners="))
+        assert listeners == (
+            f"listeners=PLAINTEXT://127.0.0.1:{node['ports']['broker']},"
+            f"CONTROLLER://127.0.0.1:{node['ports']['controller']}"
+        )
+
+
+def test_topic_defaults_are_rf3_and_min_isr_2(kafka_env):
+    topic = f"defaults-{uuid.uuid4().hex[:8]}"
+    created = kafka_env.run_tool(
+        "kafka-topics.sh", ["--bootstrap-server", kafka_env.bootstrap_servers, "--create", "--topic", topic]
+    )
+    assert created.returncode == 0, created.stderr
+    described = kafka_env.run_tool(
+        "kafka-topics.sh", ["--bootstrap-server", kafka_env.bootstrap_servers, "--describe", "--topic", topic]
+    )
+    assert described.returncode == 0, described.stderr
+    assert "ReplicationFactor: 3" in described.stdout
+    assert "min.insync.replicas=2" in described.stdout
+
+
+def test_metadata_quorum_has_three_voters(kafka_env):
+    result = kafka_env.run_tool(
+        "kafka-metadata-quorum.sh",
+        ["--bootstrap-server", kafka_env.bootstrap_servers, "describe", "--status"],
+    )
+    assert result.returncode == 0, result.stderr
+    voters = next(line for line in result.stdout.splitlines() if line.startswith("CurrentVoters:"))
+    assert [f'"id": {i}' in voters for i in (1, 2, 3)] == [True, True, True]
+
+
+def test_console_producer_and_consumer_wrappers_use_bootstrap_servers(kafka_env):
+    topic = f"console-{uuid.uuid4().hex[:8]}"
+    env = kafka_env.tool_env()
+    assert env["BOOTSTRAP_SERVERS"] == kafka_env.bootstrap_servers
+    assert env["PATH"].split(os.pathsep)[0] == kafka_env.state["bin_dir"]
+    produced = subprocess.run(
+        ["sh", "-c", f'kafka-console-producer.sh --bootstrap-server "$BOOTSTRAP_SERVERS" --topic {topic}'],
+        input="one\ntwo\nthree\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert produced.returncode == 0, produced.stderr
+    consumed = kafka_env.run_tool(
+        "kafka-console-consumer.sh",
+        [
+            "--bootstrap-server",
+            kafka_env.bootstrap_servers,
+            "--topic",
+            topic,
+            "--from-beginning",
+            "--max-messages",
+            "3",
+            "--timeout-ms",
+            "60000",
+        ],
+    )
+    assert consumed.returncode == 0, consumed.stderr
+    assert consumed.stdout.split() == ["one", "two", "three"]
+
+
+def test_unknown_tool_is_a_clear_error(kafka_env):
+    from studycli.errors import StudyError
+
+    with pytest.raises(StudyError, match="no tool named 'kafka-topic.sh'"):
+        kafka_env.run_tool("kafka-topic.sh", ["--list"])
+
+
+def test_kill_node_then_start_node(kafka_env):
+    old_pid = kafka_env.status()["nodes"][2]["pid"]
+    result = study("env", "kill-node", "3")
+    assert result.returncode == 0, result.stderr
+    assert not kafka_env.node_running(3)
+    assert json.loads(study("env", "status", "--json").stdout)["nodes"][2]["running"] is False
+    started = study("env", "start-node", "3")
+    assert started.returncode == 0, started.stderr
+    assert kafka_env.node_running(3)
+    assert kafka_env.status()["nodes"][2]["pid"] != old_pid
+    assert sorted(kafka_env.admin().list_topics(timeout=10).brokers) == [1, 2, 3]
+
+
+def test_logs_show_the_node_log(kafka_env):
+    result = study("env", "logs", "1", "-n", "2000")
+    assert result.returncode == 0, result.stderr
+    assert "Kafka Server started" in result.stdout or "Transition from STARTING to STARTED" in result.stdout
+    assert_unknown = study("env", "logs", "kafka-9")
+    assert assert_unknown.returncode == 1 and "no service named 'kafka-9'" in assert_unknown.stderr
