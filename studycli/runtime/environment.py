@@ -250,7 +250,8 @@ class Environment:
     def logs(self, name: str, tail: int | None = 50) -> str:
         ops = self._backend()
         if ops:
-            return ops.logs(self._service(name).name, tail)
+            entry = self._node_entry(int(name)) if name.isdigit() else {"name": name}
+            return ops.logs(entry["name"], tail)
         return self._service(name).logs(tail)
 
     def log_file(self, name: str) -> Path:
