@@ -174,14 +174,21 @@ def search(index: dict, query: str, limit: int = 5) -> list[Hit]:
     doc_freq = index["doc_freq"]
     total = max(index["count"], 1)
     expansions = [expand(term, doc_freq) for term in query_terms]
+    # One weight per query term: its own rarity when the index has it, so that a rare synonym
+    # never outweighs the word the user actually typed.
+    weights = [
+        math.log(1 + total / doc_freq[term])
+        if term in doc_freq
+        else max((math.log(1 + total / doc_freq[c]) for c in exp), default=0)
+        for term, exp in zip(query_terms, expansions, strict=True)
+    ]
     hits = []
-    for doc in index["docs"]:
+    for position, doc in enumerate(index["docs"]):
         score = 0.0
         matched = 0
-        for expansion in expansions:
+        for expansion, idf in zip(expansions, weights, strict=True):
             best = 0.0
             for candidate, strength in expansion.items():
-                idf = math.log(1 + total / doc_freq[candidate])
                 for field, weight in FIELD_WEIGHTS.items():
                     if candidate in doc["fields"][field]:
                         best = max(best, weight * strength * idf)
@@ -190,9 +197,10 @@ def search(index: dict, query: str, limit: int = 5) -> list[Hit]:
                 score += best
         if matched:
             coverage = matched / len(expansions)
-            hits.append(Hit(doc["entry"], score * coverage * coverage, matched))
-    hits.sort(key=lambda h: (-h.score, len(h.entry.get("task", ""))))
-    return hits[:limit]
+            hits.append((Hit(doc["entry"], score * coverage * coverage, matched), position))
+    # Ties go to content order: authors put the plain, common form of a task first.
+    hits.sort(key=lambda pair: (-round(pair[0].score, 6), pair[1]))
+    return [hit for hit, _ in hits[:limit]]
 
 
 def nearest(index: dict, query: str, limit: int = 3) -> list[dict]:
