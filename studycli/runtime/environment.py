@@ -373,15 +373,25 @@ def up(
             return Environment(docker.up(spec, timeout=timeout))
         if backend != "local":
             raise StudyError(f"unknown backend {backend!r}", hint="use `local` (default) or `docker`")
+        began = time.monotonic()
         st = local.build_state(spec, base_port, show_progress)
         state.write(st)
         try:
+            prepared = time.monotonic()
             local.format_and_start(st)
+            launched = time.monotonic()
             state.write(st)
             env = Environment(st)
             env.wait_ready(timeout=timeout, services=False)  # extras are not started yet
+            kafka_ready = time.monotonic()
             local.start_extra_services(st)
             env.wait_ready(timeout=timeout)
+            st["timings_s"] = {  # read by benchmarks/bench_env.py
+                "prepare": round(prepared - began, 3),
+                "format_and_launch": round(launched - prepared, 3),
+                "launch_to_kafka_ready": round(kafka_ready - launched, 3),
+                "extra_services": round(time.monotonic() - kafka_ready, 3),
+            }
             st["status"] = "running"
             st["owner_pid"] = None
             state.write(st)

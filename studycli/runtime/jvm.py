@@ -34,7 +34,8 @@ TUNED_SERVER = [
 
 TOOL_FLAGS = ["-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]
 
-PROFILES = {"tuned": TUNED_SERVER, "kafka-default": KAFKA_DEFAULT_SERVER}
+# "jvm-default": no flags at all (the JVM's own choices), the baseline for measuring single flags.
+PROFILES = {"tuned": TUNED_SERVER, "kafka-default": KAFKA_DEFAULT_SERVER, "jvm-default": []}
 
 
 def profile_name() -> str:

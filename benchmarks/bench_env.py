@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Time `study env up` to ready (warm jar cache), RSS per node, and `study env down`; medians.
+
+    .venv/bin/python benchmarks/bench_env.py [--runs 5] [--profile tuned|kafka-default|jvm-default]
+                                             [--java /path/to/jdk] [--opts "-XX:..."]
+
+Each run is a real `study env up` / `study env down` as a learner types them (a new Python process each
+time), in a private environment directory. Other JVMs on the machine skew the figures: run it alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def study(args: list[str], env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "studycli", *args], capture_output=True, text=True, env=env,
+                          timeout=600)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--profile", default="tuned", help="STUDY_JVM_PROFILE for the nodes")
+    parser.add_argument("--java", default=None, help="JAVA_HOME to run the nodes with (default: as found)")
+    parser.add_argument("--opts", default="", help="extra node JVM flags (STUDY_KAFKA_JVM_OPTS)")
+    parser.add_argument("--settle", type=float, default=0.0,
+                        help="also sample RSS this many seconds after ready (0: only at ready)")
+    args = parser.parse_args()
+
+    env = {**os.environ, "STUDY_JVM_PROFILE": args.profile, "STUDY_KAFKA_JVM_OPTS": args.opts}
+    if args.java:
+        env["JAVA_HOME"] = args.java
+    install = study(["env", "install"], env)  # warm the jar cache; not timed
+    if install.returncode != 0:
+        sys.exit(install.stderr)
+
+    ups, downs, totals, settled_totals = [], [], [], []
+    phases: dict[str, list[float]] = {}
+    per_node: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-env-") as tmp:
+        env["STUDY_ENV_DIR"] = os.path.join(tmp, "env")
+        env["STUDY_HOME"] = os.path.join(tmp, "home")
+        for run in range(args.runs):
+            began = time.perf_counter()
+            up = study(["env", "up"], env)
+            ups.append(time.perf_counter() - began)
+            if up.returncode != 0:
+                study(["env", "down"], env)
+                sys.exit(f"run {run}: up failed:\n{up.stderr}")
+            status = json.loads(study(["env", "status", "--json"], env).stdout)
+            for name, value in status.get("timings_s", {}).items():
+                phases.setdefault(name, []).append(value)
+            total = 0.0
+            for node in status["nodes"]:
+                mib = (node["rss_kib"] or 0) / 1024
+                per_node.setdefault(node["name"], []).append(mib)
+                total += mib
+            totals.append(total)
+            if args.settle:
+                time.sleep(args.settle)
+                settled = json.loads(study(["env", "status", "--json"], env).stdout)
+                settled_totals.append(sum((n["rss_kib"] or 0) / 1024 for n in settled["nodes"]))
+            began = time.perf_counter()
+            down = study(["env", "down"], env)
+            downs.append(time.perf_counter() - began)
+            if down.returncode != 0:
+                sys.exit(f"run {run}: down failed:\n{down.stderr}")
+            print(f"run {run + 1}/{args.runs}: up {ups[-1]:.2f} s, RSS {total:.0f} MiB, down {downs[-1]:.2f} s",
+                  file=sys.stderr)
+
+    med = statistics.median
+    java = status.get("java_version", "?")
+    print(f"profile={args.profile} java={java} opts={args.opts!r} runs={args.runs}")
+    print(f"  study env up -> ready (warm cache): median {med(ups):.2f} s  (min {min(ups):.2f}, max {max(ups):.2f})")
+    for name, values in phases.items():
+        print(f"    {name:<24} median {med(values):.2f} s")
+    for name, values in per_node.items():
+        print(f"  RSS {name} at ready: median {med(values):.0f} MiB")
+    print(f"  RSS total at ready: median {med(totals):.0f} MiB")
+    if settled_totals:
+        print(f"  RSS total {args.settle:.0f} s after ready: median {med(settled_totals):.0f} MiB")
+    print(f"  study env down: median {med(downs):.2f} s")
+
+
+if __name__ == "__main__":
+    main()
