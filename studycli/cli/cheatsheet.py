@@ -12,8 +12,9 @@ import click
 from studycli.errors import StudyError
 
 
-@click.command()
-@click.argument("query", nargs=-1)
+# Unknown options are query words, so `study cheatsheet --to-datetime` searches for that flag.
+@click.command(context_settings={"ignore_unknown_options": True})
+@click.argument("query", nargs=-1, type=click.UNPROCESSED)
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
 @click.option("--all", "show_all", is_flag=True, help="List every entry by section.")
 @click.option(
