@@ -8,6 +8,7 @@ import os
 import pathlib
 import signal
 import sys
+import time
 
 from confluent_kafka import Producer
 
@@ -46,6 +47,7 @@ i = 0
 while running and (pid_file is None or os.path.exists(pid_file)):
     producer.produce(topic, key=f"live-{i}".encode(), value=b'{"status": "authorized"}', on_delivery=report)
     i += 1
-    producer.poll(1.0)
+    producer.poll(0)
+    time.sleep(1.0)
 producer.flush(10)
 sys.exit(0)

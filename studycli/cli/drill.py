@@ -41,15 +41,14 @@ def list_cmd(level, as_json):
     from rich.table import Table
 
     table = Table(box=None)
-    for col in ("level", "drill", "title", "difficulty", "budget", "status", "best"):
+    for col in ("lvl", "drill", "title", "budget", "status", "best"):
         table.add_column(col, no_wrap=col != "title")
     for r in rows:
         table.add_row(
             str(r["level"]),
             r["id"],
             r["title"],
-            r["difficulty"],
-            f"{r['time_budget_minutes']} min",
+            f"{r['time_budget_minutes']}m",
             r["status"],
             "-" if r["best_score"] is None else str(r["best_score"]),
         )

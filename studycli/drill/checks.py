@@ -11,7 +11,9 @@ import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
-from studycli.drill.cluster import Cluster, ClusterUnavailable, TopicInfo, digest
+from confluent_kafka import KafkaException
+
+from studycli.drill.cluster import SETTLING_ERRORS, Cluster, ClusterUnavailable, TopicInfo, digest
 from studycli.errors import StudyError
 
 
@@ -39,7 +41,14 @@ class CheckContext:
         if not produced:
             return []
         ranges = {int(p): tuple(r) for p, r in produced["ranges"].items()}
-        marks = self.cluster.watermarks(name, list(ranges))
+        try:
+            marks = self.cluster.watermarks(name, list(ranges))
+        except KafkaException as err:
+            if err.args[0].code() in SETTLING_ERRORS:
+                return [
+                    f"topic {name} cannot serve reads: a partition leader's high watermark is not advancing"
+                ]
+            raise
         lost = [p for p, (start, end) in ranges.items() if marks[p][0] > start or marks[p][1] < end]
         if lost:
             return [f"topic {name} has lost records on partition(s) {', '.join(map(str, sorted(lost)))}"]
@@ -90,6 +99,8 @@ def run_check(check_path: Path, ctx: CheckContext) -> list[str]:
         unmet = check(ctx)
     except ClusterUnavailable as err:
         return [f"the cluster does not answer ({err}); is the environment running? (`study env status`)"]
+    except KafkaException as err:
+        return [f"the cluster refused a read the check needs: {err.args[0].str() if err.args else err}"]
     if not isinstance(unmet, list) or not all(isinstance(u, str) for u in unmet):
         raise StudyError(f"{check_path}: check() must return a list of strings")
     return unmet

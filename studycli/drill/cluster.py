@@ -7,7 +7,6 @@ states. Every call has a timeout; a cluster that does not answer raises ClusterU
 from __future__ import annotations
 
 import hashlib
-import logging
 import time
 from dataclasses import dataclass
 
@@ -24,11 +23,16 @@ from confluent_kafka.admin import (
 )
 
 TIMEOUT = 15.0
-
-# librdkafka logs every refused connection to stderr; a stopped node is the point of many drills.
-_quiet = logging.getLogger("studycli.drill.kafka-client")
-_quiet.addHandler(logging.NullHandler())
-_quiet.propagate = False
+LEADER_SETTLE_SECONDS = 4.0
+# A leader that cannot answer offsets yet; persistent when the ISR is below min.insync.replicas
+# (Kafka 4 keeps the high watermark still then), so callers report it after a short retry.
+SETTLING_ERRORS = {
+    KafkaError.OFFSET_NOT_AVAILABLE,
+    KafkaError.LEADER_NOT_AVAILABLE,
+    KafkaError.NOT_LEADER_FOR_PARTITION,
+    KafkaError.UNKNOWN_LEADER_EPOCH,
+    KafkaError.FENCED_LEADER_EPOCH,
+}
 
 
 class ClusterUnavailable(Exception):
@@ -75,7 +79,7 @@ class Cluster:
 
     def __init__(self, bootstrap_servers: str, admin: AdminClient | None = None):
         self.bootstrap = bootstrap_servers
-        self.admin = admin or AdminClient({"bootstrap.servers": bootstrap_servers})
+        self.admin = admin or AdminClient({"bootstrap.servers": bootstrap_servers, "log_level": 0})
 
     # --- topics -------------------------------------------------------------------------
     def topic_names(self) -> set[str]:
@@ -112,7 +116,10 @@ class Cluster:
         config: dict | None = None,
     ) -> TopicInfo:
         if replica_assignment:
-            topic = NewTopic(name, replica_assignment=replica_assignment, config=config or {})
+            # the client wants the partition count spelled out (RF stays -1: taken from the assignment)
+            topic = NewTopic(
+                name, len(replica_assignment), -1, replica_assignment=replica_assignment, config=config or {}
+            )
         else:
             topic = NewTopic(name, partitions, replication_factor, config=config or {})
         _result(self.admin.create_topics([topic], operation_timeout=TIMEOUT)[name], f"topic {name}")
@@ -179,27 +186,32 @@ class Cluster:
             _result(future, f"altering {kind} {name or 'default'} configs")
 
     # --- offsets and groups --------------------------------------------------------------
+    def _list_offsets(self, topic: str, specs: dict) -> dict[int, int]:
+        """list_offsets, retried for a few seconds while a new leader settles."""
+        deadline = time.monotonic() + LEADER_SETTLE_SECONDS
+        while True:
+            try:
+                futures = self.admin.list_offsets(specs)
+                return {tp.partition: f.result(timeout=TIMEOUT).offset for tp, f in futures.items()}
+            except KafkaException as err:
+                transient = err.args[0].retriable() or err.args[0].code() in SETTLING_ERRORS
+                if not transient or time.monotonic() > deadline:
+                    raise _unavailable_or(err, f"{topic} offsets") from None
+            except TimeoutError:
+                raise ClusterUnavailable(
+                    f"no answer from the cluster while reading {topic} offsets"
+                ) from None
+            time.sleep(0.3)
+
     def watermarks(self, topic: str, partitions: list[int]) -> dict[int, tuple[int, int]]:
-        specs = {}
-        for p in partitions:
-            specs[TopicPartition(topic, p, 0)] = OffsetSpec.earliest()
-        low = {
-            tp.partition: _result(f, f"{topic} offsets").offset
-            for tp, f in self.admin.list_offsets(specs).items()
-        }
-        specs = {TopicPartition(topic, p): OffsetSpec.latest() for p in partitions}
-        high = {
-            tp.partition: _result(f, f"{topic} offsets").offset
-            for tp, f in self.admin.list_offsets(specs).items()
-        }
+        low = self._list_offsets(topic, {TopicPartition(topic, p): OffsetSpec.earliest() for p in partitions})
+        high = self._list_offsets(topic, {TopicPartition(topic, p): OffsetSpec.latest() for p in partitions})
         return {p: (low[p], high[p]) for p in partitions}
 
     def offsets_for_time(self, topic: str, partitions: list[int], timestamp_ms: int) -> dict[int, int]:
-        specs = {TopicPartition(topic, p): OffsetSpec.for_timestamp(timestamp_ms) for p in partitions}
-        found = {
-            tp.partition: _result(f, f"{topic} offsets").offset
-            for tp, f in self.admin.list_offsets(specs).items()
-        }
+        found = self._list_offsets(
+            topic, {TopicPartition(topic, p): OffsetSpec.for_timestamp(timestamp_ms) for p in partitions}
+        )
         ends = self.watermarks(topic, partitions)
         # -1 means no record at or after the time: the position is the end of the log.
         return {p: (o if o >= 0 else ends[p][1]) for p, o in found.items()}
@@ -233,7 +245,7 @@ class Cluster:
 
     # --- records ------------------------------------------------------------------------
     def producer(self, **config) -> Producer:
-        return Producer({"bootstrap.servers": self.bootstrap, "logger": _quiet, **config})
+        return Producer({"bootstrap.servers": self.bootstrap, "log_level": 0, **config})
 
     def consumer(self, group: str | None = None, **config) -> Consumer:
         settings = {
@@ -242,7 +254,7 @@ class Cluster:
             "enable.auto.commit": False,
             "auto.offset.reset": "earliest",
             "enable.partition.eof": True,
-            "logger": _quiet,
+            "log_level": 0,
             **config,
         }
         return Consumer(settings)

@@ -52,6 +52,11 @@ def _elapsed_seconds(active: dict) -> float:
     return max(0.0, (clock.now() - started).total_seconds())
 
 
+def _cluster(env) -> Cluster:
+    # log_level 0: librdkafka would print every refused connection to a stopped node.
+    return Cluster(env.bootstrap_servers, env.admin(log_level=0))
+
+
 def require_active() -> dict:
     active = state.load()
     if not active or active.get("status") != "active":
@@ -115,7 +120,7 @@ def _cleanup(drill: definition.Drill, cluster: Cluster) -> None:
 
 
 def _inject(drill: definition.Drill, env, active: dict) -> None:
-    cluster = Cluster(env.bootstrap_servers, env.admin())
+    cluster = _cluster(env)
     workspace = state.workspace(drill.id)
     shutil.rmtree(workspace, ignore_errors=True)
     workspace.mkdir(parents=True)
@@ -165,7 +170,7 @@ def reset() -> dict:
     active = require_active()
     drill = definition.get(active["drill_id"])
     env = _envs().current()
-    _restore(Cluster(env.bootstrap_servers, env.admin()) if env else None, active)
+    _restore(_cluster(env) if env else None, active)
     state.save(active)
     env = _ensure_env(drill.topology, fresh=False)
     _inject(drill, env, active)
@@ -200,7 +205,7 @@ def status() -> dict:
 def _check_context(active: dict, env) -> CheckContext:
     return CheckContext(
         env=env,
-        cluster=Cluster(env.bootstrap_servers, env.admin()),
+        cluster=_cluster(env),
         facts=active.get("facts", {}),
         workspace=Path(active.get("workspace") or state.workspace(active["drill_id"])),
     )
@@ -283,7 +288,7 @@ def _end(active: dict, status: str, env=None, db=None, detail_extra: dict | None
     """Close the run: score it, stop the drill's processes, restore configs, and for a run
     that was not passed cleanly bring its related cards forward."""
     drill = definition.get(active["drill_id"])
-    cluster = Cluster(env.bootstrap_servers, env.admin()) if env is not None else None
+    cluster = _cluster(env) if env is not None else None
     _restore(cluster, active)
     elapsed = _elapsed_seconds(active)
     revealed = bool(active.get("solution_revealed"))

@@ -302,5 +302,10 @@ def inject(ctx: FaultContext, faults: list[dict]) -> None:
         params = {k: v for k, v in fault.items() if k != "do"}
         try:
             PRIMITIVES[fault["do"]](ctx, **params)
-        except TypeError as err:
-            raise StudyError(f"fault #{index} ({fault['do']}): {err}") from None
+        except StudyError:
+            raise
+        except Exception as err:  # a broken drill or a cluster that refused: say which step
+            raise StudyError(
+                f"injecting fault #{index} ({fault['do']}) failed: {err}",
+                hint="`study drill reset` tries again from a clean environment; `study env status` shows the nodes",
+            ) from None
