@@ -1,0 +1,152 @@
+"""Level 3 (Schema Registry) drills on a real kafka+registry environment, each shown four ways:
+1. after `run`, the fault is really there (read from the live registry and cluster);
+2. `check` fails;
+3. the reference solution (solution.sh: curl, study schema check) makes `check` pass;
+4. a wrong fix (compatibility switched to NONE, or the subject deleted) still fails.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+pytestmark = pytest.mark.live
+
+
+@pytest.fixture(scope="module")
+def drill_home(tmp_path_factory):
+    """One kafka+registry environment for every drill here, torn down at the end."""
+    from studycli.drill import engine
+
+    patch = pytest.MonkeyPatch()
+    patch.setenv("STUDY_HOME", str(tmp_path_factory.mktemp("drill-home")))
+    patch.setenv("STUDY_ENV_DIR", str(tmp_path_factory.mktemp("drill-env")))
+    patch.delenv("SCHEMA_REGISTRY_URL", raising=False)
+    patch.delenv("STUDY_DRILLS", raising=False)
+    try:
+        yield
+    finally:
+        try:
+            engine.stop()
+        finally:
+            patch.undo()
+
+
+def start(drill_id: str):
+    from studycli.drill import engine
+    from studycli.schema.live import Registry
+
+    out = engine.run(drill_id, replace=True)
+    env = engine.current_env()
+    return out["state"], env, Registry(env.registry_url)
+
+
+def shell(script: str, active: dict, env) -> subprocess.CompletedProcess:
+    """A learner's commands, with the same tools and variables as `study env shell`."""
+    from studycli.drill import engine
+
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        env=engine.solution_env(env, active),
+        cwd=active["workspace"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+def unmet(active: dict) -> list[str]:
+    from studycli.drill import engine
+
+    return engine.evaluate(active)
+
+
+def apply_solution() -> list[str]:
+    from studycli.drill import engine
+
+    out = engine.solution(apply=True)
+    assert out["returncode"] == 0, out["output"]
+    return out["unmet"]
+
+
+REGISTER = """
+body=$(python3 -c 'import json, sys; print(json.dumps({"schema": open(sys.argv[1]).read()}))' "$2")
+curl -sf -X POST -H 'Content-Type: application/vnd.schemaregistry.v1+json' --data "$body" \
+  "$SCHEMA_REGISTRY_URL/subjects/$1/versions"
+"""
+
+
+def register_script(subject: str, schema_file: str) -> str:
+    return f"register() {{ {REGISTER} }}\nregister {subject} {schema_file}\n"
+
+
+def set_none(subject: str) -> str:
+    return (
+        "curl -sf -X PUT -H 'Content-Type: application/vnd.schemaregistry.v1+json' "
+        f"""--data '{{"compatibility": "NONE"}}' "$SCHEMA_REGISTRY_URL/config/{subject}"\n"""
+    )
+
+
+def delete_subject(subject: str) -> str:
+    return (
+        f'curl -sf -X DELETE "$SCHEMA_REGISTRY_URL/subjects/{subject}"\n'
+        f'curl -sf -X DELETE "$SCHEMA_REGISTRY_URL/subjects/{subject}?permanent=true"\n'
+    )
+
+
+# --- incompatible-schema-deploy ------------------------------------------------------------------
+
+
+class TestIncompatibleSchemaDeploy:
+    drill = "incompatible-schema-deploy"
+
+    def test_1_fault_is_there(self, drill_home):
+        active, env, registry = start(self.drill)
+        assert registry.versions("orders-value") == [1]
+        assert registry.subject_level("orders-value") == "BACKWARD"
+        v2 = (env_workspace(active) / "order-v2.avsc").read_text()
+        _id, error = registry.try_register("orders-value", v2)
+        assert error.startswith("HTTP 409"), error
+        assert "409" in (env_workspace(active) / "deploy.log").read_text()
+
+    def test_2_check_fails(self, drill_home):
+        from studycli.drill import state
+
+        problems = unmet(state.load())
+        assert any("sales_channel" in p for p in problems), problems
+
+    def test_3_reference_solution_passes(self, drill_home):
+        assert apply_solution() == []
+
+    def test_4_wrong_fix_none_fails(self, drill_home):
+        active, env, registry = start(self.drill)
+        shell(set_none("orders-value") + register_script("orders-value", "order-v2.avsc"), active, env)
+        assert registry.versions("orders-value") == [1, 2]  # the refused schema went in under NONE
+        problems = unmet(active)
+        assert any("compatibility NONE" in p for p in problems), problems
+        assert any("cannot read data written by version 1" in p for p in problems), problems
+
+    def test_4_wrong_fix_delete_subject_fails(self, drill_home):
+        active, env, registry = start(self.drill)
+        shell(delete_subject("orders-value") + register_script("orders-value", "order-v2.avsc"), active, env)
+        problems = unmet(active)
+        assert any("original version 1" in p for p in problems), problems
+
+
+def env_workspace(active: dict):
+    from pathlib import Path
+
+    return Path(active["workspace"])
+
+
+def test_facts_are_json(drill_home):
+    """The drill state survives a fresh process: what the faults recorded is plain JSON."""
+    from studycli.drill import state
+
+    active = state.load()
+    assert active is not None
+    json.dumps(active["facts"])
