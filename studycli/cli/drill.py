@@ -171,13 +171,17 @@ def reset_cmd():
 
 
 @drill.command("stop")
-def stop_cmd():
+@click.option("--keep-env", is_flag=True, help="Leave the environment running for the next drill.")
+def stop_cmd(keep_env):
     """End the active drill (recorded as abandoned) and tear the environment down."""
-    result = _engine().stop()
+    result = _engine().stop(keep_env=keep_env)
     if result["ended"]:
         click.echo(f"drill {result['ended']['drill_id']} abandoned")
         if result["ended"]["cards_brought_forward"]:
             click.echo(f"{result['ended']['cards_brought_forward']} related card(s) are due for review today")
     else:
         click.echo("no drill was active")
-    click.echo("environment stopped" if result["environment_stopped"] else "no environment was running")
+    if result["environment_stopped"]:
+        click.echo("environment stopped")
+    elif not keep_env:
+        click.echo("no environment was running")

@@ -321,8 +321,8 @@ def _end(active: dict, status: str, env=None, db=None, detail_extra: dict | None
     return {"score": value, "elapsed_seconds": int(elapsed), "cards_brought_forward": moved}
 
 
-def stop() -> dict:
-    """End the active drill (abandoned) and tear the environment down."""
+def stop(keep_env: bool = False) -> dict:
+    """End the active drill (abandoned) and tear the environment down (unless keep_env)."""
     active = state.load()
     envs = _envs()
     env = envs.current()
@@ -332,10 +332,9 @@ def stop() -> dict:
         ended["drill_id"] = active["drill_id"]
     elif active:
         _restore(None, active)  # stray processes of an ended run, if any
-    had_env = env is not None
-    if had_env:
+    if env is not None and not keep_env:
         envs.down()
-    return {"ended": ended, "environment_stopped": had_env}
+    return {"ended": ended, "environment_stopped": env is not None and not keep_env}
 
 
 def list_drills(level: int | None = None) -> list[dict]:
