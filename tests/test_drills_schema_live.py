@@ -137,6 +137,75 @@ class TestIncompatibleSchemaDeploy:
         assert any("original version 1" in p for p in problems), problems
 
 
+# --- transitive-schema-trap -----------------------------------------------------------------------
+
+V4_UNION = """cat > v4.avsc <<'AVSC'
+{"type": "record", "name": "Payment", "namespace": "shop.payments", "fields": [
+  {"name": "payment_id", "type": "long"},
+  {"name": "amount", "type": ["null", "string", "long"], "default": null}]}
+AVSC
+"""
+
+
+class TestTransitiveSchemaTrap:
+    drill = "transitive-schema-trap"
+
+    def test_1_fault_is_there(self, drill_home):
+        from studycli.schema.live import read_back
+
+        active, env, registry = start(self.drill)
+        assert registry.versions("payments-value") == [1, 2, 3]
+        assert registry.subject_level("payments-value") == "BACKWARD"
+        latest = registry.version("payments-value", "latest")[1]
+        ok, bad = read_back(env.bootstrap_servers, registry, "payments", latest)
+        v1_id = registry.version("payments-value", 1)[0]
+        assert (ok, len(bad)) == (40, 20)
+        assert {b.writer_id for b in bad} == {v1_id}  # exactly the records written with version 1
+
+    def test_2_check_fails(self, drill_home):
+        from studycli.drill import state
+
+        problems = unmet(state.load())
+        assert any("newer than 3" in p for p in problems), problems
+        assert any("compatibility BACKWARD" in p for p in problems), problems
+
+    def test_3_reference_solution_passes(self, drill_home):
+        assert apply_solution() == []
+
+    def test_4_wrong_fix_none_fails(self, drill_home):
+        active, env, registry = start(self.drill)
+        shell(
+            set_none("payments-value") + V4_UNION + register_script("payments-value", "v4.avsc"), active, env
+        )
+        assert registry.versions("payments-value") == [1, 2, 3, 4]
+        problems = unmet(active)
+        assert problems and all("compatibility NONE" in p for p in problems), problems
+
+    def test_4_wrong_fix_latest_only_fails(self, drill_home):
+        """Still BACKWARD: a v4 that reads v3 data registers fine, yet v1 payments stay unreadable."""
+        active, env, registry = start(self.drill)
+        v4 = """cat > v4.avsc <<'AVSC'
+{"type": "record", "name": "Payment", "namespace": "shop.payments", "fields": [
+  {"name": "payment_id", "type": "long"},
+  {"name": "amount", "type": "long", "default": 0},
+  {"name": "currency", "type": "string", "default": "EUR"}]}
+AVSC
+"""
+        shell(v4 + register_script("payments-value", "v4.avsc"), active, env)
+        problems = unmet(active)
+        assert any("cannot be read with the latest" in p for p in problems), problems
+
+    def test_4_wrong_fix_delete_subject_fails(self, drill_home):
+        active, env, registry = start(self.drill)
+        shell(
+            delete_subject("payments-value") + V4_UNION + register_script("payments-value", "v4.avsc"),
+            active,
+            env,
+        )
+        problems = unmet(active)
+        assert any("original version 1" in p for p in problems), problems
+
+
 def env_workspace(active: dict):
     from pathlib import Path
 
