@@ -206,6 +206,60 @@ AVSC
         assert any("original version 1" in p for p in problems), problems
 
 
+# --- deleted-schema-version -----------------------------------------------------------------------
+
+
+class TestDeletedSchemaVersion:
+    drill = "deleted-schema-version"
+
+    def test_1_fault_is_there(self, drill_home):
+        active, env, registry = start(self.drill)
+        assert registry.versions("shipments-value") == [1]
+        status, deleted = registry.http("GET", "/subjects/shipments-value/versions?deleted=true")
+        assert (status, deleted) == (200, [1, 2])
+        schema = (env_workspace(active) / "shipment-v2.avsc").read_text()
+        assert registry.lookup("shipments-value", schema) is None
+        assert "40403" in (env_workspace(active) / "shipping-service.log").read_text()
+
+    def test_2_check_fails(self, drill_home):
+        from studycli.drill import state
+
+        problems = unmet(state.load())
+        assert any("lookup still fails" in p for p in problems), problems
+
+    def test_3_reference_solution_passes(self, drill_home):
+        assert apply_solution() == []
+
+    def test_4_wrong_fix_delete_subject_fails(self, drill_home):
+        active, env, registry = start(self.drill)
+        shell(
+            delete_subject("shipments-value") + register_script("shipments-value", "shipment-v2.avsc"),
+            active,
+            env,
+        )
+        assert registry.lookup("shipments-value", (env_workspace(active) / "shipment-v2.avsc").read_text())
+        problems = unmet(active)
+        assert any("original version 1" in p for p in problems), problems
+
+    def test_4_wrong_fix_auto_register_fails(self, drill_home):
+        active, env, registry = start(self.drill)
+        script = (
+            "sed -i 's/auto.register.schemas=false/auto.register.schemas=true/' shipping-service.properties\n"
+            + register_script("shipments-value", "shipment-v2.avsc")
+        )
+        shell(script, active, env)
+        problems = unmet(active)
+        assert any("auto-registration must stay off" in p for p in problems), problems
+
+    def test_4_wrong_fix_none_fails(self, drill_home):
+        active, env, registry = start(self.drill)
+        shell(
+            set_none("shipments-value") + register_script("shipments-value", "shipment-v2.avsc"), active, env
+        )
+        problems = unmet(active)
+        assert any("compatibility NONE" in p for p in problems), problems
+
+
 def env_workspace(active: dict):
     from pathlib import Path
 
