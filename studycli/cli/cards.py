@@ -17,10 +17,12 @@ def cards(ctx: click.Context, as_json, due, orphans, level, deck):
     from studycli import clock
     from studycli.cli.content import open_synced
     from studycli.store.cards import card_views
+    from studycli.store.guard import database_errors
 
-    db, _ = open_synced(ctx)
-    today = clock.today()
-    views = card_views(db, deck=deck, level=level, present=not orphans)
+    with database_errors():
+        db, _ = open_synced(ctx)
+        today = clock.today()
+        views = card_views(db, deck=deck, level=level, present=not orphans)
     if due:
         views = [v for v in views if v.is_due(today)]
     if as_json:

@@ -22,8 +22,16 @@ def review(ctx: click.Context, level, deck, new_per_day, reviews_per_day):
     """Review today's cards. Keys: space reveals, 0-5 grade, u undoes, q quits.
 
     When stdin is not a terminal: prints one JSON object per card on stdout and reads one line per
-    card: a grade 0-5, again/hard/good/easy, `u` (undo) or `q` (quit). EOF ends the session.
+    card: a grade 0-5, again/hard/good/easy, `u` (undo) or `q` (quit). EOF ends the session. A line
+    that is not understood is reported on stderr and the same card is sent again.
     """
+    from studycli.store.guard import database_errors
+
+    with database_errors():
+        _review(ctx, level, deck, new_per_day, reviews_per_day)
+
+
+def _review(ctx, level, deck, new_per_day, reviews_per_day):
     from dataclasses import replace
 
     from studycli.cli.content import open_synced
@@ -124,18 +132,20 @@ def _json_lines(session) -> None:
                 session.put_back(item)
                 return
             if answer in ("u", "undo"):
-                if not session.can_undo():
-                    err.write("nothing to undo\n")
-                    continue
-                session.put_back(item)
-                session.undo()
-                break
-            grade = parse_grade(answer)
-            if grade is None:
+                if session.can_undo():
+                    session.put_back(item)
+                    session.undo()
+                    break
+                err.write("nothing to undo\n")
+            else:
+                grade = parse_grade(answer)
+                if grade is not None:
+                    session.grade(item, grade)
+                    break
                 err.write(f"not a grade: {line.strip()!r} (0-5, again/hard/good/easy, u, q)\n")
-                continue
-            session.grade(item, grade)
-            break
+            # every answer line gets exactly one card line back: a rejected one re-sends this card
+            out.write(json.dumps(card_json(item, session.remaining)) + "\n")
+            out.flush()
         item = session.next_item()
 
 
