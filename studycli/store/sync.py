@@ -5,7 +5,8 @@ Public API:
 - `sync_content(db, roots, now=None) -> SyncReport`: parse the content under `roots` into the
   `cards` table and return the current cards (content order, duplicates removed) and every problem.
   Files whose mtime and size (or, failing that, sha256) are unchanged since the last sync are not
-  parsed again: their cached parse is reused. Cards that left the content keep their row with
+  parsed again: their cached parse is reused. A file modified in the last 2 s is always hashed
+  (timestamps are coarse, so a same-size edit could otherwise go unseen). Cards that left the content keep their row with
   `present = 0` (orphans, history kept); nothing is ever deleted from `cards`.
 - `SyncReport.cards`, `.problems`, `.errors`, `.parsed_files`, `.reused_files`, `.files`.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -108,9 +110,13 @@ def _stat(f: ContentFile) -> tuple[int, int]:
     return (st.st_mtime_ns, st.st_size)
 
 
+RACY_NS = 2_000_000_000  # file timestamps are coarse: a file this fresh is checked by its hash
+
+
 def _unchanged(st: tuple[int, int], row: dict) -> bool:
     return (
-        row["mtime_ns"] == st[0]
+        st[0] < time.time_ns() - RACY_NS
+        and row["mtime_ns"] == st[0]
         and row["size"] == st[1]
         and row["parser_version"] == PARSER_VERSION
         and row["parsed"] is not None
