@@ -209,3 +209,38 @@ def test_load_content_missing_root(tmp_path):
 
     with pytest.raises(StudyError, match="does not exist"):
         load_content([tmp_path / "nope"])
+
+
+def test_cloze_in_list_items_one_note_per_item():
+    text = (
+        "Intro paragraph.\n"
+        "\n"
+        "- The controller quorum uses {{Raft}}.\n"
+        "- Brokers fetch metadata from the {{active controller}}.\n"
+        "  - nested {{deep}} item\n"
+        "- plain item\n"
+        "\n"
+        "Source: KIP-500\n"
+    )
+    cards, problems = parse_text("l.md", text)
+    assert [(c.back, c.source_line) for c in cards] == [
+        ("Raft", 3),
+        ("active controller", 4),
+        ("deep", 5),
+    ]
+    assert cards[0].front == "The controller quorum uses [...]."
+    assert len({c.id for c in cards}) == 3
+    assert all(p.severity == "warning" for p in problems)
+
+
+def test_lists_do_not_change_card_boundaries():
+    text = (
+        "## Q: Steps? {#steps}\n\n1. first\n2. second\n\n   ```sh\n   # a shell comment, not a heading\n   ```\n\n"
+        "- a list\n\nSource: docs\n\n## Q: Next? {#next}\n\nyes\n\nSource: s\n"
+    )
+    cards, problems = parse_text("b.md", text)
+    assert problems == []
+    steps = cards[0]
+    assert steps.id == "steps" and "# a shell comment" in steps.back and steps.citation == "docs"
+    assert steps.back.endswith("- a list")
+    assert cards[1].id == "next"

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from studycli.content.model import Card, Problem
 
-PARSER_VERSION = 1  # bump when parsing changes, so cached parses are redone
+PARSER_VERSION = 2  # bump when parsing changes, so cached parses are redone
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a content file is prose; anything bigger is a mistake
 
 FRONT_MATTER_KEYS = ("deck", "level", "kind", "title")
@@ -144,17 +144,23 @@ def derived_id(deck: str, kind_letter: str, text: str) -> str:
 
 # --- internals ---------------------------------------------------------------------------------
 
-_MD = None
+_MD: dict[bool, object] = {}
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)", re.MULTILINE)
 
 
-def _markdown():
-    global _MD
-    if _MD is None:
+def _markdown(lists: bool = False):
+    """Block structure only: inline content is read raw, so inline parsing is skipped. The list rule
+    is most of the remaining parse time and card boundaries do not depend on it (a list still ends
+    at a heading, a `---` line or a fence), so it runs only where a cloze sits in a list."""
+    md = _MD.get(lists)
+    if md is None:
         from markdown_it import MarkdownIt
 
-        # Block structure only: inline content is read raw, so skip inline parsing (much faster).
-        _MD = MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
-    return _MD
+        md = MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
+        if not lists:
+            md.disable("list")
+        _MD[lists] = md
+    return md
 
 
 def _too_big(path: str, size: int) -> Problem:
@@ -362,6 +368,14 @@ class _Walker:
             return
         if not citation:
             self.problem(heading.start, f"card '{card_id}' has no 'Source:' line", "warning")
+        for block in answer_blocks:
+            if block.type == "paragraph" and "{{" in _mask_code_spans(block.content):
+                self.problem(
+                    block.start,
+                    "'{{' inside a Q: answer is not a cloze; end the answer with a heading or a '---' "
+                    "line before a cloze note, or put the braces in `code`",
+                    "warning",
+                )
         self._add(
             Card(
                 card_id,
@@ -429,15 +443,24 @@ class _Walker:
         )
 
     def _clozes(self, claimed: list[tuple[int, int]]) -> None:
-        tokens = self.tokens
+        inside = bytearray(len(self.lines) + 1)  # 1 for lines that belong to a Q or cheatsheet section
+        for start, end in claimed:
+            inside[start:end] = b"\x01" * (end - start)
+        self._cloze_notes(self.tokens, 0, inside)
+
+    def _cloze_notes(self, tokens, offset: int, inside: bytearray | None) -> None:
         for i, tok in enumerate(tokens):
             if tok.type != "paragraph_open" or tok.map is None:
                 continue
-            line0 = tok.map[0]
-            if any(start <= line0 < end for start, end in claimed):
+            line0 = offset + tok.map[0]
+            if inside is not None and inside[line0]:
                 continue
             content = tokens[i + 1].content
             if "{{" not in content:
+                continue
+            if inside is not None and _LIST_ITEM.search(content):
+                # a list (parsed as a paragraph): one cloze note per list item
+                self._cloze_notes(_markdown(lists=True).parse(content), line0, None)
                 continue
             citation = ""
             nxt = i + 3

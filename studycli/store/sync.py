@@ -19,7 +19,7 @@ import hashlib
 import json
 import os
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -132,9 +132,9 @@ def _cached_rows(db: Database) -> dict[str, dict]:
 def _to_cache(doc: ParsedFile) -> str:
     return json.dumps(
         {
-            "meta": asdict(doc.meta),
-            "cards": [asdict(c) for c in doc.cards],
-            "problems": [asdict(p) for p in doc.problems],
+            "meta": vars(doc.meta),
+            "cards": [vars(c) for c in doc.cards],  # flat records: vars() is asdict() without the deep copy
+            "problems": [vars(p) for p in doc.problems],
         },
         separators=(",", ":"),
     )
