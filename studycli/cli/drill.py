@@ -79,7 +79,7 @@ def _print_briefing(result: dict, heading: str) -> None:
 @click.option("--fresh", is_flag=True, help="Recreate the environment from scratch first.")
 def run_cmd(name, replace, fresh):
     """Start (or reuse) the environment, inject the fault, show the briefing."""
-    result = _engine().run(name, replace=replace, fresh=fresh)
+    result = _engine().run(name, replace=replace, fresh=fresh, notify=lambda text: click.echo(text, err=True))
     _print_briefing(result, "incident")
 
 

@@ -23,7 +23,7 @@ from confluent_kafka.admin import (
 )
 
 TIMEOUT = 15.0
-LEADER_SETTLE_SECONDS = 4.0
+LEADER_SETTLE_SECONDS = 2.0
 # A leader that cannot answer offsets yet; persistent when the ISR is below min.insync.replicas
 # (Kafka 4 keeps the high watermark still then), so callers report it after a short retry.
 SETTLING_ERRORS = {
@@ -77,8 +77,9 @@ def _unavailable_or(err: KafkaException, what: str) -> Exception:
 class Cluster:
     """A live cluster, reached through its bootstrap servers."""
 
-    def __init__(self, bootstrap_servers: str, admin: AdminClient | None = None):
+    def __init__(self, bootstrap_servers: str, admin: AdminClient | None = None, env=None):
         self.bootstrap = bootstrap_servers
+        self.env = env  # for the few changes only the real tools can make
         self.admin = admin or AdminClient({"bootstrap.servers": bootstrap_servers, "log_level": 0})
 
     # --- topics -------------------------------------------------------------------------
@@ -159,17 +160,29 @@ class Cluster:
         return self._configs(ConfigResource(ResourceType.BROKER, str(node)))
 
     def dynamic_broker_config(self, node: int | None) -> dict[str, str]:
-        """Only the dynamically set values (per node, or the cluster default when node is None)."""
-        resource = ConfigResource(ResourceType.BROKER, "" if node is None else str(node))
-        futures = self.admin.describe_configs([resource])
+        """Only the dynamically set values: per node, or (node None) the cluster-wide default."""
+        if node is None:
+            # The Python client cannot name the default resource (""); every broker reports it
+            # among the synonyms of its entries.
+            node = min(self.admin.list_topics(timeout=TIMEOUT).brokers)
+            wanted = ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG
+        else:
+            wanted = ConfigSource.DYNAMIC_BROKER_CONFIG
+        futures = self.admin.describe_configs([ConfigResource(ResourceType.BROKER, str(node))])
         entries = _result(next(iter(futures.values())), "broker configs")
-        wanted = (
-            ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG if node is None else ConfigSource.DYNAMIC_BROKER_CONFIG
-        )
-        return {n: e.value for n, e in entries.items() if e.source in (wanted, wanted.value)}
+        found = {}
+        for name, entry in entries.items():
+            for synonym in [entry, *(entry.synonyms or {}).values()]:
+                if synonym.source in (wanted, wanted.value):
+                    found[name] = synonym.value
+                    break
+        return found
 
     def alter_config(self, kind: str, name: str, changes: dict[str, str | None]) -> None:
-        """kind: "topic" | "broker"; a None value deletes the override."""
+        """kind: "topic" | "broker" (name "" = the cluster-wide default); a None value deletes the override."""
+        if kind == "broker" and name == "":
+            self._alter_broker_default(changes)
+            return
         resource_type = ResourceType.TOPIC if kind == "topic" else ResourceType.BROKER
         entries = [
             ConfigEntry(
@@ -183,7 +196,29 @@ class Cluster:
         ]
         resource = ConfigResource(resource_type, name, incremental_configs=entries)
         for future in self.admin.incremental_alter_configs([resource]).values():
-            _result(future, f"altering {kind} {name or 'default'} configs")
+            _result(future, f"altering {kind} {name} configs")
+
+    def _alter_broker_default(self, changes: dict[str, str | None]) -> None:
+        """The cluster-wide default needs the real tool (`--entity-default`)."""
+        if self.env is None:
+            raise ClusterUnavailable("changing the cluster-wide broker default needs the environment's tools")
+        args = [
+            "--bootstrap-server",
+            self.bootstrap,
+            "--alter",
+            "--entity-type",
+            "brokers",
+            "--entity-default",
+        ]
+        added = ",".join(f"{k}={v}" for k, v in changes.items() if v is not None)
+        deleted = ",".join(k for k, v in changes.items() if v is None)
+        if added:
+            args += ["--add-config", added]
+        if deleted:
+            args += ["--delete-config", deleted]
+        done = self.env.run_tool("kafka-configs.sh", args)
+        if done.returncode != 0:
+            raise ClusterUnavailable(f"kafka-configs.sh refused the change: {done.stderr.strip()[-300:]}")
 
     # --- offsets and groups --------------------------------------------------------------
     def _list_offsets(self, topic: str, specs: dict) -> dict[int, int]:

@@ -54,7 +54,7 @@ def _elapsed_seconds(active: dict) -> float:
 
 def _cluster(env) -> Cluster:
     # log_level 0: librdkafka would print every refused connection to a stopped node.
-    return Cluster(env.bootstrap_servers, env.admin(log_level=0))
+    return Cluster(env.bootstrap_servers, env.admin(log_level=0), env=env)
 
 
 def require_active() -> dict:
@@ -76,7 +76,7 @@ def current_env(required: bool = True):
     return env
 
 
-def _ensure_env(topology: str, fresh: bool):
+def _ensure_env(topology: str, fresh: bool, notify=lambda _message: None):
     envs = _envs()
     env = envs.current()
     if env is not None and (fresh or env.topology != topology):
@@ -88,6 +88,7 @@ def _ensure_env(topology: str, fresh: bool):
         envs.down()
         env = None
     if env is None:
+        notify(f"starting the {topology!r} environment (real Kafka nodes; this takes a little while)...")
         env = envs.up(topology)
     for node in env.node_ids():
         if not env.node_running(node):
@@ -139,7 +140,7 @@ def _inject(drill: definition.Drill, env, active: dict) -> None:
     )
 
 
-def run(drill_id: str, replace: bool = False, fresh: bool = False) -> dict:
+def run(drill_id: str, replace: bool = False, fresh: bool = False, notify=lambda _message: None) -> dict:
     drill = definition.get(drill_id)
     previous = state.load()
     if previous and previous.get("status") == "active":
@@ -150,7 +151,8 @@ def run(drill_id: str, replace: bool = False, fresh: bool = False) -> dict:
                 "or start this one with --replace (the active run is recorded as abandoned)",
             )
         _end(previous, "abandoned", env=_envs().current())
-    env = _ensure_env(drill.topology, fresh)
+    env = _ensure_env(drill.topology, fresh, notify)
+    notify(f"injecting the fault for {drill.id}...")
     active = {"drill_id": drill.id, "status": "active", "hints": 0, "checks": 0, "resets": 0}
     _inject(drill, env, active)
     active["started_at"] = _now_iso()

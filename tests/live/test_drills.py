@@ -46,7 +46,7 @@ def wait_for(condition, what: str, limit: float = 120.0):
 @pytest.fixture
 def cluster(kafka_env):
     """The session cluster; afterwards: no active drill, every node running, in sync."""
-    yield Cluster(kafka_env.bootstrap_servers, kafka_env.admin(log_level=0))
+    yield Cluster(kafka_env.bootstrap_servers, kafka_env.admin(log_level=0), env=kafka_env)
     study("drill", "stop", "--keep-env")
     for node in kafka_env.node_ids():
         if not kafka_env.node_running(node):
@@ -391,3 +391,87 @@ def test_stop_leaves_nothing_running(own_env):
     due = {r["card_id"] for r in open_db()["card_state"].rows}
     assert set(definition.get("rebalance-loop").related_cards) <= due
     assert os.environ["STUDY_HOME"] == str(own_env / "home")
+
+
+# --- the primitives the shipped drills do not use yet ----------------------------------------------
+TOUR_TOML = """
+id = "primitive-tour"
+level = 1
+title = "Every remaining primitive"
+difficulty = "easy"
+topology = "kafka"
+time_budget_minutes = 5
+hints = ["set retention.ms=86400000 on tour"]
+
+[[fault]]
+do = "create_topic"
+topic = "tour"
+partitions = 2
+config = { "retention.ms" = "3600000" }
+
+[[fault]]
+do = "alter_topic_config"
+topic = "tour"
+config = { "retention.ms" = "7200000" }
+
+[[fault]]
+do = "alter_broker_config"
+config = { "message.max.bytes" = "2000000" }
+
+[[fault]]
+do = "kill_node"
+node = 3
+
+[[fault]]
+do = "start_node"
+node = 3
+
+[[fault]]
+do = "background_producer"
+name = "idle"
+script = "idle.py"
+config = { "topic" = "tour" }
+wait = "log"
+"""
+
+TOUR_CHECK = """
+def check(ctx):
+    value = ctx.cluster.topic_config("tour")["retention.ms"]
+    return [] if value == "86400000" else [f"tour keeps records for {value} ms"]
+"""
+
+TOUR_SCRIPT = """
+import os, time
+print("READY", flush=True)
+while os.path.exists(os.environ["DRILL_PID_FILE"]):
+    time.sleep(0.2)
+"""
+
+
+def test_remaining_primitives_and_their_undo(kafka_env, cluster, tmp_path, monkeypatch):
+    folder = tmp_path / "drills" / "primitive-tour"
+    folder.mkdir(parents=True)
+    (folder / "drill.toml").write_text(TOUR_TOML)
+    (folder / "check.py").write_text(TOUR_CHECK)
+    (folder / "idle.py").write_text(TOUR_SCRIPT)
+    (folder / "briefing.md").write_text("# tour\n")
+    (folder / "solution.sh").write_text(
+        "kafka-configs.sh --bootstrap-server $BOOTSTRAP_SERVERS --alter --entity-type topics "
+        "--entity-name tour --add-config retention.ms=86400000\n"
+    )
+    monkeypatch.setenv("STUDY_DRILLS", str(tmp_path / "drills"))
+    before = cluster.dynamic_broker_config(None).get("message.max.bytes")
+
+    active = run_drill("primitive-tour")
+    assert cluster.topic_config("tour")["retention.ms"] == "7200000"
+    assert cluster.dynamic_broker_config(None)["message.max.bytes"] == "2000000"
+    assert all(kafka_env.node_running(n) for n in kafka_env.node_ids())
+    assert len(cluster.describe_topic("tour").partitions) == 2
+    idle = active["processes"][0]
+    assert processes.is_running(idle)
+    assert_not_fixed("tour keeps records for 7200000 ms")
+
+    reference_solution(kafka_env)
+    wait_fixed()
+    assert not processes.is_running(idle)
+    assert cluster.dynamic_broker_config(None).get("message.max.bytes") == before  # undone at the end
