@@ -174,7 +174,11 @@ def _interactive(session) -> None:
             if _undo(session, item, console):
                 item = session.next_item()
             continue
-        back: list = [Markdown(card.back)]
+        if card.kind == "cheat":  # a command: shown verbatim, so <placeholders> survive
+            fence = "````" if "```" in card.back else "```"
+            back: list = [Markdown(f"{fence}{card.extra.get('lang') or 'sh'}\n{card.back}\n{fence}")]
+        else:
+            back = [Markdown(card.back)]
         if card.kind == "cheat" and card.extra.get("note"):
             back.append(Markdown(card.extra["note"]))
         if card.citation:
