@@ -28,7 +28,8 @@ def cards(ctx: click.Context, as_json, due, orphans, level, deck):
     if as_json:
         import json
 
-        click.echo(json.dumps([v.to_json() for v in views], indent=1, ensure_ascii=False))
+        # no indent: the C encoder is several times faster on thousands of cards
+        click.echo(json.dumps([v.to_json() for v in views], ensure_ascii=False))
         return
     from rich.console import Console
     from rich.table import Table
