@@ -244,3 +244,9 @@ def test_lists_do_not_change_card_boundaries():
     assert steps.id == "steps" and "# a shell comment" in steps.back and steps.citation == "docs"
     assert steps.back.endswith("- a list")
     assert cards[1].id == "next"
+
+
+def test_braces_in_code_are_not_ids_or_deletions():
+    text = "## Q: What does `{#x}` mean in `{{ .Values }}`?\n\nNothing special.\n\nSource: s\n"
+    cards, problems = parse_text("code.md", text)
+    assert problems == [] and cards[0].front == "What does `{#x}` mean in `{{ .Values }}`?"

@@ -338,7 +338,7 @@ class _Walker:
         """(visible text, id) from text that may end in {#id}; None (with an error) if the id is malformed."""
         visible, explicit = _strip_id(text)
         if explicit is None:
-            if "{#" in visible:
+            if "{#" in _mask_code_spans(visible):
                 self.problem(line0, "malformed {#id}: it must close with '}' at the end of the line")
                 return None
             return visible, derived_id(self.meta.deck, kind_letter, visible)
