@@ -22,6 +22,7 @@ def pytest_terminal_summary(terminalreporter):
     labels = {
         "live": "ran against the live 3-node Kafka cluster",
         "registry": "ran through curl against a live Schema Registry",
+        "connect": "ran through curl against a live Kafka Connect worker",
         "acl": "ACL commands parsed by the real tool and refused by the cluster (no authorizer)",
         "flags-only": "flags checked against the real tool's --help only",
         "pending": "pending",

@@ -8,8 +8,10 @@
   broker with SecurityDisabledException: that is the most the study cluster can prove for them.
 - Schema Registry entries run, as written, through bash and curl against a real registry process
   (Apicurio serving the Confluent API); every HTTP status they get must be 2xx.
-- Connect, MirrorMaker 2, Flink, kcat and Confluent CLI entries are skipped as pending, each with its
-  reason; tests/live/conftest.py prints the pending list at the end of the run.
+- The Connect entries a worker without connector plugins can serve run through curl against a real
+  Kafka Connect worker (ConnectDistributed from the runtime's jars). The other Connect entries and the
+  MirrorMaker 2, Flink, kcat and Confluent CLI entries are skipped as pending, each with its reason;
+  tests/live/conftest.py prints the tally and the pending list at the end of the run.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from pathlib import Path
 import pytest
 
 # The registry fixture of the registry's own live tests: one real registry process for this module.
-from test_schema_compat_live import registry_url  # noqa: F401
+from test_schema_compat_live import _free_port, registry_url  # noqa: F401
 
 from studycli import paths
 from studycli.content import parser
@@ -41,7 +43,7 @@ KAFKA_TOOL = re.compile(r"(?:kafka|connect)-[a-z-]+\.sh")
 REGISTRY_SECTION = "Schema Registry REST (curl)"
 
 PENDING_SECTIONS = {
-    "Connect REST (curl)": "no Kafka Connect worker runs in the study runtime yet",
+    "Connect REST (curl)": "needs a connector plugin; the runtime's jars carry none (no connect-file, no connect-mirror)",
     "MirrorMaker 2": "needs a second cluster and the connect-mirror jar; the study runtime has neither",
     "Flink CLI and SQL client": "no Flink distribution in the study runtime",
     "Confluent CLI (Confluent-specific)": "the Confluent CLI drives Confluent Cloud/Platform services that cannot run here",
@@ -55,6 +57,10 @@ FLAGS_ONLY = {
     "cs-cluster-unregister": "would unregister a broker of the shared cluster",
     "cs-transactions-abort": "needs a hanging transaction to abort",
 }
+
+# Connect entries a worker with no connector plugin can serve; they run against a real worker
+# (ConnectDistributed from the runtime's jars, on the shared cluster).
+CONNECT_WORKER_ENTRIES = {"cs-connect-root", "cs-connect-list", "cs-connect-plugins", "cs-connect-logger"}
 
 # argparse tools: options that come before the subcommand so that `SUB --help` can be printed
 SUBCOMMAND_TOOLS = {
@@ -84,8 +90,10 @@ def first_word(card) -> str:
 
 
 def kind_of(card) -> tuple[str, str]:
-    """(kind, reason): pending | registry | flags-only | acl | live."""
+    """(kind, reason): connect | pending | registry | flags-only | acl | live."""
     section = card.extra["section"]
+    if card.id in CONNECT_WORKER_ENTRIES:
+        return "connect", ""
     if section in PENDING_SECTIONS:
         return "pending", f"{section}: {PENDING_SECTIONS[section]}"
     if first_word(card) in PENDING_TOOLS:
@@ -702,6 +710,16 @@ def test_entry_runs(request, card, record_property):
     record_property("cheatsheet_reason", reason)
     if kind == "pending":
         pytest.skip(f"pending: {reason}")
+    if kind == "connect":
+        url = request.getfixturevalue("connect_url")
+        plan = connect_plan(card, url)
+        run_curl_entry(card, plan, request.getfixturevalue("tmp_path"))
+        if card.id == "cs-connect-logger":  # scope=cluster is applied through the config topic
+            deadline = time.monotonic() + 60
+            while logger_level(url, plan.values["logger-name"]) != "DEBUG":
+                assert time.monotonic() < deadline, "logger level never became DEBUG"
+                time.sleep(0.5)
+        return
     if kind == "registry":
         run_registry_entry(request.getfixturevalue("registry_url"), card, request.getfixturevalue("tmp_path"))
         return
@@ -789,10 +807,10 @@ def registry_plan(base: str, card) -> Plan:
     return Plan(values, expect=expect)
 
 
-def run_registry_entry(base: str, card, tmp_path: Path) -> None:
-    plan = registry_plan(base, card)
+def run_curl_entry(card, plan: Plan, tmp_path: Path) -> str:
+    """Run the entry as written through bash; every HTTP status must be 2xx. Returns the response bodies."""
     command = fill(card.back, plan.values, card)
-    # The command runs exactly as written; a curl config file adds the HTTP status after each response.
+    # A curl config file adds the HTTP status after each response without touching the command.
     (tmp_path / ".curlrc").write_text('write-out = "\\n@@HTTP %{http_code}@@\\n"\n')
     done = subprocess.run(
         ["bash", "-c", command],
@@ -807,7 +825,89 @@ def run_registry_entry(base: str, card, tmp_path: Path) -> None:
     body = re.sub(r"\n?@@HTTP \d{3}@@\n?", "\n", done.stdout).strip()
     if plan.expect:
         assert re.search(plan.expect, body, re.M), f"{card.id}: /{plan.expect}/ not in {body!r}"
+    return body
+
+
+def run_registry_entry(base: str, card, tmp_path: Path) -> None:
+    plan = registry_plan(base, card)
+    run_curl_entry(card, plan, tmp_path)
     if card.id == "cs-sr-mode-readonly":
         assert sr_request(base, "GET", f"/mode/{plan.values['subject']}")["mode"] == "READONLY"
     if card.id == "cs-sr-delete-subject-permanent":
         assert plan.values["subject"] not in sr_request(base, "GET", "/subjects?deleted=true")
+
+
+# --- Connect entries against a real worker -----------------------------------------------------------
+@pytest.fixture(scope="module")
+def connect_url(kafka_env, tmp_path_factory):
+    """One real Kafka Connect worker (distributed mode) from the runtime's own jars, on the shared cluster."""
+    state = kafka_env.state
+    work = tmp_path_factory.mktemp("connect")
+    port = _free_port()
+    group = f"cs-connect-{uuid.uuid4().hex[:6]}"
+    config = {
+        "bootstrap.servers": kafka_env.bootstrap_servers,
+        "group.id": group,
+        "config.storage.topic": f"{group}-configs",
+        "offset.storage.topic": f"{group}-offsets",
+        "status.storage.topic": f"{group}-status",
+        "key.converter": "org.apache.kafka.connect.json.JsonConverter",
+        "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+        "listeners": f"http://127.0.0.1:{port}",
+        "offset.flush.interval.ms": "1000",
+    }
+    (work / "worker.properties").write_text("".join(f"{k}={v}\n" for k, v in config.items()))
+    log = (work / "worker.log").open("w")
+    worker = subprocess.Popen(
+        [
+            state["java"],
+            "-Xms64m",
+            "-Xmx384m",
+            f"@{state['classpath_file']}",
+            "org.apache.kafka.connect.cli.ConnectDistributed",
+            str(work / "worker.properties"),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            assert worker.poll() is None, (work / "worker.log").read_text()[-3000:]
+            try:
+                with urllib.request.urlopen(url + "/connectors", timeout=5) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, (work / "worker.log").read_text()[-3000:]
+            time.sleep(0.5)
+        yield url
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+        log.close()
+
+
+def connect_plan(card, url: str) -> Plan:
+    values = {"connect-url": url, "logger-name": "org.apache.kafka.connect.runtime.WorkerSourceTask"}
+    expect = {
+        "cs-connect-root": r'"kafka_cluster_id"',
+        "cs-connect-list": r"^\{\}$|^\[\]$",
+        "cs-connect-plugins": "org.apache.kafka.connect.transforms",
+        "cs-connect-logger": None,  # 204, no body: the level is read back below
+    }[card.id]
+    return Plan(values, expect=expect)
+
+
+def logger_level(url: str, logger: str) -> str | None:
+    try:
+        with urllib.request.urlopen(f"{url}/admin/loggers/{logger}", timeout=10) as resp:
+            return json.loads(resp.read()).get("level")
+    except OSError:
+        return None
