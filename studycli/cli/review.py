@@ -3,7 +3,9 @@ per card on stdout and one grade line on stdin otherwise. Every grade is committ
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 
 import click
@@ -150,6 +152,11 @@ def _json_lines(session) -> None:
 
 
 def _interactive(session) -> None:
+    with _keys_one_by_one():
+        _interactive_loop(session)
+
+
+def _interactive_loop(session) -> None:
     from rich.console import Console, Group
     from rich.markdown import Markdown
     from rich.panel import Panel
@@ -211,9 +218,49 @@ def _undo(session, item, console) -> bool:
     return True
 
 
+@contextlib.contextmanager
+def _keys_one_by_one():
+    """cbreak mode for the whole session: keys arrive one by one without echo and a key typed ahead
+    is kept (switching modes per key would flush it). Ctrl-C still interrupts; grades are kept."""
+    try:
+        import termios
+        import tty
+    except ImportError:  # not POSIX: click.getchar per key
+        yield
+        return
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    try:
+        tty.setcbreak(fd, termios.TCSANOW)
+        yield
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+def _read_key() -> str:
+    try:
+        import termios  # noqa: F401
+    except ImportError:
+        return click.getchar()
+    import select
+
+    fd = sys.stdin.fileno()
+    data = os.read(fd, 1)  # one byte: keys typed ahead stay queued for the next read
+    if not data:
+        return "q"  # the terminal went away: stop, every grade is already kept
+    if data == b"\x1b":
+        # an escape sequence (arrow keys...): swallow it, or ESC [ A would read as "a" (again)
+        while select.select([fd], [], [], 0.05)[0]:
+            tail = os.read(fd, 1)
+            if not tail or (tail.isalpha() and tail != b"[") or tail == b"~":
+                break
+        return ""
+    return data.decode("latin-1")
+
+
 def _key(allowed: set[str]) -> str:
     while True:
-        key = click.getchar().lower()
+        key = _read_key().lower()
         if key in allowed:
             return key
         if key in ("\x03", "\x04"):
