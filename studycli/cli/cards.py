@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from studycli.cli.content import content_option
+
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
@@ -11,6 +13,7 @@ import click
 @click.option("--orphans", is_flag=True, help="Only cards that left the content (their history is kept).")
 @click.option("--level", type=click.IntRange(1, 6), help="Only cards of this level.")
 @click.option("--deck", help="Only cards of this deck.")
+@content_option
 @click.pass_context
 def cards(ctx: click.Context, as_json, due, orphans, level, deck):
     """List cards with their SM-2 state."""

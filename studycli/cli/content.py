@@ -63,3 +63,23 @@ def open_synced(ctx: click.Context):
     if errors:
         click.echo("warning: run `study content check` for the details", err=True)
     return db, report
+
+
+def content_option(fn):
+    """`--content PATH` (repeatable) on a subcommand, same as `study --content PATH <command>`."""
+
+    def remember(ctx: click.Context, _param, value):
+        if value:
+            root = ctx.find_root()
+            root.ensure_object(dict)
+            root.obj["content_paths"] = tuple(root.obj.get("content_paths", ())) + tuple(value)
+        return value
+
+    return click.option(
+        "--content",
+        multiple=True,
+        type=click.Path(),
+        expose_value=False,
+        callback=remember,
+        help="Content root (repeatable); replaces STUDY_CONTENT and the shipped content.",
+    )(fn)

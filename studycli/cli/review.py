@@ -10,6 +10,8 @@ import sys
 
 import click
 
+from studycli.cli.content import content_option
+
 GRADE_HELP = "0 blank · 1 wrong · 2 almost · 3 hard · 4 good · 5 easy   (a/h/g/e = again/hard/good/easy)"
 KEY_WORDS = {"a": "again", "h": "hard", "g": "good", "e": "easy"}
 
@@ -19,6 +21,7 @@ KEY_WORDS = {"a": "again", "h": "hard", "g": "good", "e": "easy"}
 @click.option("--deck", help="Only cards of this deck.")
 @click.option("--new", "new_per_day", type=click.IntRange(min=0), help="New cards per day (default 20).")
 @click.option("--limit", "reviews_per_day", type=click.IntRange(min=0), help="Reviews per day (default 200).")
+@content_option
 @click.pass_context
 def review(ctx: click.Context, level, deck, new_per_day, reviews_per_day):
     """Review today's cards. Keys: space reveals, 0-5 grade, u undoes, q quits.
