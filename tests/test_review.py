@@ -235,3 +235,18 @@ def test_study_now_must_be_iso(tmp_path):
     env = study_env(tmp_path / "home", tmp_path / "content", "next tuesday")
     result = run_study(env, "review")
     assert result.returncode == 1 and "STUDY_NOW" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_content_flag_replaces_study_content_and_missing_root_is_clean(tmp_path):
+    write_cards(tmp_path / "content", 2)
+    env = study_env(tmp_path / "home", tmp_path / "nowhere", day(1))
+    missing = run_study(env, "review")
+    assert (
+        missing.returncode == 1 and "does not exist" in missing.stderr and "Traceback" not in missing.stderr
+    )
+    for args in (
+        ["review", "--content", str(tmp_path / "content")],
+        ["--content", str(tmp_path / "content"), "review"],
+    ):
+        result = run_study(env, *args, stdin="q\n")
+        assert result.returncode == 0 and '"id": "gen-1"' in result.stdout
