@@ -21,18 +21,34 @@ import time
 
 
 def study(args: list[str], env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "studycli", *args], capture_output=True, text=True, env=env,
-                          timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "studycli", *args], capture_output=True, text=True, env=env, timeout=600
+    )
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """user+sys CPU time a process has used (Linux /proc): start-up work, less skewed by other load."""
+    if not pid:
+        return 0.0
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--profile", default="tuned", help="STUDY_JVM_PROFILE for the nodes")
     parser.add_argument("--java", default=None, help="JAVA_HOME to run the nodes with (default: as found)")
     parser.add_argument("--opts", default="", help="extra node JVM flags (STUDY_KAFKA_JVM_OPTS)")
-    parser.add_argument("--settle", type=float, default=0.0,
-                        help="also sample RSS this many seconds after ready (0: only at ready)")
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=0.0,
+        help="also sample RSS this many seconds after ready (0: only at ready)",
+    )
     args = parser.parse_args()
 
     env = {**os.environ, "STUDY_JVM_PROFILE": args.profile, "STUDY_KAFKA_JVM_OPTS": args.opts}
@@ -42,7 +58,7 @@ def main() -> None:
     if install.returncode != 0:
         sys.exit(install.stderr)
 
-    ups, downs, totals, settled_totals = [], [], [], []
+    ups, downs, totals, settled_totals, cpus = [], [], [], [], []
     phases: dict[str, list[float]] = {}
     per_node: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-env-") as tmp:
@@ -64,6 +80,7 @@ def main() -> None:
                 per_node.setdefault(node["name"], []).append(mib)
                 total += mib
             totals.append(total)
+            cpus.append(sum(cpu_seconds(n["pid"]) for n in status["nodes"]))
             if args.settle:
                 time.sleep(args.settle)
                 settled = json.loads(study(["env", "status", "--json"], env).stdout)
@@ -73,18 +90,24 @@ def main() -> None:
             downs.append(time.perf_counter() - began)
             if down.returncode != 0:
                 sys.exit(f"run {run}: down failed:\n{down.stderr}")
-            print(f"run {run + 1}/{args.runs}: up {ups[-1]:.2f} s, RSS {total:.0f} MiB, down {downs[-1]:.2f} s",
-                  file=sys.stderr)
+            print(
+                f"run {run + 1}/{args.runs}: up {ups[-1]:.2f} s, node CPU {cpus[-1]:.1f} s, RSS {total:.0f} MiB, "
+                f"down {downs[-1]:.2f} s",
+                file=sys.stderr,
+            )
 
     med = statistics.median
     java = status.get("java_version", "?")
     print(f"profile={args.profile} java={java} opts={args.opts!r} runs={args.runs}")
-    print(f"  study env up -> ready (warm cache): median {med(ups):.2f} s  (min {min(ups):.2f}, max {max(ups):.2f})")
+    print(
+        f"  study env up -> ready (warm cache): median {med(ups):.2f} s  (min {min(ups):.2f}, max {max(ups):.2f})"
+    )
     for name, values in phases.items():
         print(f"    {name:<24} median {med(values):.2f} s")
     for name, values in per_node.items():
         print(f"  RSS {name} at ready: median {med(values):.0f} MiB")
     print(f"  RSS total at ready: median {med(totals):.0f} MiB")
+    print(f"  CPU used by the 3 nodes up to ready: median {med(cpus):.1f} s")
     if settled_totals:
         print(f"  RSS total {args.settle:.0f} s after ready: median {med(settled_totals):.0f} MiB")
     print(f"  study env down: median {med(downs):.2f} s")

@@ -123,6 +123,11 @@ class Environment:
                 ops.stop(entry["name"])
             else:
                 self._node(node_id).stop(timeout=timeout)
+                if local.finish_class_archive(self._state):  # node 1 trained the class archive
+                    st = state.read(self._dir)
+                    if st is not None:
+                        st["archive"], st["nodes"] = self._state["archive"], self._state["nodes"]
+                        state.write(st)
             self._set_wanted(node_id, "stopped")
 
     def kill_node(self, node_id: int) -> None:
@@ -379,12 +384,13 @@ def up(
         try:
             prepared = time.monotonic()
             local.format_and_start(st)
+            local.start_extra_services(st, early=True)  # e.g. the registry: it does not need Kafka
             launched = time.monotonic()
             state.write(st)
             env = Environment(st)
             env.wait_ready(timeout=timeout, services=False)  # extras are not started yet
             kafka_ready = time.monotonic()
-            local.start_extra_services(st)
+            local.start_extra_services(st, early=False)
             env.wait_ready(timeout=timeout)
             st["timings_s"] = {  # read by benchmarks/bench_env.py
                 "prepare": round(prepared - began, 3),
@@ -397,11 +403,11 @@ def up(
             state.write(st)
             return Environment(st)
         except BaseException:
-            _teardown(st)
+            _teardown(st, keep_archive=False)
             raise
 
 
-def _teardown(st: dict) -> list[int]:
+def _teardown(st: dict, keep_archive: bool = True) -> list[int]:
     """Stop whatever the state describes, delete its files and the state. Returns ports still busy."""
     if st.get("backend") == "docker":
         from studycli.runtime.backends import docker
@@ -409,7 +415,7 @@ def _teardown(st: dict) -> list[int]:
         docker.down(st)
         state.remove(st.get("env_dir"))
         return []
-    local.stop_all(st, graceful=False)
+    local.stop_all(st, graceful=False, keep_archive=keep_archive)
     busy = local.wait_stopped_ports(st)
     local.remove_files(st)
     state.remove(st.get("env_dir"))

@@ -66,3 +66,39 @@ def write_classpath_file(path: Path, classpath: str) -> Path:
     quoted = classpath.replace("\\", "\\\\").replace('"', '\\"')
     path.write_text(f'-cp "{quoted}"\n')
     return path
+
+
+# --- class-data sharing -------------------------------------------------------------------------
+# Measured on the 3-node cluster (docs/RUNTIME.md): an archive of the classes a broker loads cuts the
+# nodes' start-up CPU by about 40 %. JDK 25+ gets an AOT cache (JEP 483/514: classes loaded and linked,
+# plus method profiles); JDK 17-24 a dynamic AppCDS archive. Both are written when the training node
+# exits cleanly, so the first cluster builds it and later clusters use it. STUDY_CDS=0 turns it off.
+
+
+def archive_enabled() -> bool:
+    return os.environ.get("STUDY_CDS", "1") != "0"
+
+
+def archive_path(java_executable: str, java_version: str, classpath: str) -> Path:
+    """One archive per JDK, jar list and flag set: an archive only works with what it was made from."""
+    import hashlib
+
+    from studycli import paths
+
+    key = "\n".join([java_executable, java_version, classpath, *server_flags()])
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return paths.cache_dir() / "jvm-archives" / f"kafka-{java_version}-{digest}.jsa"
+
+
+def archive_create_flags(java_major: int, target: Path) -> list[str]:
+    if java_major >= 25:
+        return [f"-XX:AOTCacheOutput={target}"]
+    return [f"-XX:ArchiveClassesAtExit={target}"]
+
+
+def archive_use_flags(java_major: int, archive: Path) -> list[str]:
+    # Warnings about the archive (JDK 25 re-creating a few adapter stubs; an archive that no longer
+    # matches) would land in the tools' stdout; the JVM falls back to loading classes normally anyway.
+    if java_major >= 25:
+        return [f"-XX:AOTCache={archive}", "-Xlog:aot*=error", "-Xlog:cds*=error"]
+    return [f"-XX:SharedArchiveFile={archive}", "-Xlog:cds*=error"]

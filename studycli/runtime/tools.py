@@ -95,11 +95,17 @@ def resolve_tools(dist: Distribution) -> dict[str, str]:
     return resolved
 
 
-def write_wrappers(bin_dir: Path, java: str, classpath_file: Path, dist: Distribution) -> dict[str, str]:
+def write_wrappers(
+    bin_dir: Path,
+    java: str,
+    classpath_file: Path,
+    dist: Distribution,
+    extra_flags: list[str] | tuple[str, ...] = (),
+) -> dict[str, str]:
     """Write one executable wrapper per available tool into bin_dir; return tool -> main class."""
     bin_dir.mkdir(parents=True, exist_ok=True)
     resolved = resolve_tools(dist)
-    flags = " ".join(shlex.quote(f) for f in jvm.tool_flags())
+    flags = " ".join(shlex.quote(f) for f in [*jvm.tool_flags(), *extra_flags])
     for tool, main_class in resolved.items():
         script = bin_dir / tool
         script.write_text(

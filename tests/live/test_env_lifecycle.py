@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -26,9 +27,16 @@ def study(*args: str, env=None) -> subprocess.CompletedProcess:
 
 def wait_for(condition, what: str, limit: float = 120.0):
     """Poll a real condition until it holds; fail with `what` after `limit` seconds (not a timing test)."""
+    from concurrent.futures import TimeoutError as FutureTimeout
+
+    from confluent_kafka import KafkaException
+
     deadline = time.monotonic() + limit
     while True:
-        value = condition()
+        try:
+            value = condition()
+        except (KafkaException, FutureTimeout):  # a request caught in the middle of a failover: ask again
+            value = None
         if value:
             return value
         if time.monotonic() > deadline:
@@ -39,7 +47,9 @@ def wait_for(condition, what: str, limit: float = 120.0):
 def isr_sizes(admin, topic: str) -> list[int]:
     from confluent_kafka import TopicCollection
 
-    description = admin.describe_topics(TopicCollection([topic]))[topic].result(timeout=10)
+    description = admin.describe_topics(TopicCollection([topic]), request_timeout=10)[topic].result(
+        timeout=15
+    )
     return [len(p.isr) for p in description.partitions]
 
 
@@ -134,11 +144,15 @@ def test_up_produce_consume_isr_shrink_and_recovery_down(own_env_dir):
     pids.append(new_pid)
 
     # 5. down: no process of ours and no listening port left
+    archive_plan = env.state.get("archive") or {}
     down = study("env", "down")
     assert down.returncode == 0, down.stderr
     assert [p for p in pids if pid_alive(p)] == []
     assert [p for p in ports if listening(p)] == []
     assert envs.current() is None
+    if archive_plan.get("mode") == "create":  # node 1 trained the class archive; a clean exit wrote it
+        assert Path(archive_plan["path"]).is_file()
+        assert not Path(archive_plan["training"]).exists()
     assert not (own_env_dir / "env" / "nodes").exists()
     assert study("env", "status", "--json").stdout.strip() == json.dumps({"running": False, "stale": False})
     assert os.environ["STUDY_ENV_DIR"].startswith(str(own_env_dir))

@@ -120,3 +120,19 @@ def test_logs_show_the_node_log(kafka_env):
     assert "Kafka Server started" in result.stdout or "Transition from STARTING to STARTED" in result.stdout
     assert_unknown = study("env", "logs", "kafka-9")
     assert assert_unknown.returncode == 1 and "no service named 'kafka-9'" in assert_unknown.stderr
+
+
+def test_nodes_use_or_train_the_class_archive(kafka_env):
+    """With an archive for this JDK + jars + flags, every node maps it; without one, node 1 trains it."""
+    plan = kafka_env.state.get("archive")
+    if os.environ.get("STUDY_CDS") == "0":
+        assert plan is None
+        return
+    nodes = kafka_env.status()["nodes"]
+    if plan["mode"] == "use":
+        for node in nodes:
+            maps = Path(f"/proc/{node['pid']}/maps").read_text()
+            assert plan["path"] in maps, f"{node['name']} does not map {plan['path']}"
+    else:
+        cmdline = Path(f"/proc/{nodes[0]['pid']}/cmdline").read_bytes().decode()
+        assert plan["training"] in cmdline

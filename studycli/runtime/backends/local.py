@@ -81,6 +81,7 @@ def kafka_node(st: dict, node: dict) -> KafkaNode:
         initial_controllers=st["initial_controllers"],
         settings=st["kafka_settings"],
         roles=node["roles"],
+        jvm_flags=[*st["server_flags"], *node.get("archive_flags", [])] if "server_flags" in st else None,
     )
 
 
@@ -144,6 +145,7 @@ def build_state(topology: Topology, base_port: int | None, show_progress: bool) 
         "java": java.executable,
         "java_version": java.version,
         "jvm_profile": jvm.profile_name(),
+        "server_flags": jvm.server_flags(),
         "cluster_id": new_kafka_uuid(),
         "classpath_file": str(jvm.write_classpath_file(env_dir / "classpath.args", dist.classpath)),
         "bin_dir": str(env_dir / "bin"),
@@ -170,8 +172,59 @@ def build_state(topology: Topology, base_port: int | None, show_progress: bool) 
         url = getattr(extra_service(st, entry), "url", None)
         if spec.kind == "schema-registry":
             st["registry_url"] = url
-    st["tools"] = tools.write_wrappers(Path(st["bin_dir"]), java.executable, Path(st["classpath_file"]), dist)
+    plan_class_archive(st, java.major, dist.classpath)
+    st["tools"] = tools.write_wrappers(
+        Path(st["bin_dir"]), java.executable, Path(st["classpath_file"]), dist, archive_use_flags(st)
+    )
     return st
+
+
+def archive_use_flags(st: dict) -> list[str]:
+    """Flags that load the class archive (for the storage format and the tools too), once it exists."""
+    plan = st.get("archive") or {}
+    return plan.get("use_flags", []) if plan.get("mode") == "use" else []
+
+
+def plan_class_archive(st: dict, java_major: int, classpath: str) -> None:
+    """Use the class archive if one exists for this JDK + jars + flags; otherwise let node 1 train it
+    (written when node 1 exits cleanly: `stop-node 1` or `down`)."""
+    st["archive"] = None
+    if not jvm.archive_enabled():
+        return
+    archive = jvm.archive_path(st["java"], st["java_version"], classpath)
+    if archive.is_file() and archive.stat().st_size > 0:
+        flags = jvm.archive_use_flags(java_major, archive)
+        for node in st["nodes"]:
+            node["archive_flags"] = flags
+        st["archive"] = {"path": str(archive), "mode": "use", "use_flags": flags}
+        return
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    training = archive.with_name(f"{archive.stem}.training-{os.getpid()}{archive.suffix}")
+    st["nodes"][0]["archive_flags"] = jvm.archive_create_flags(java_major, training)
+    st["archive"] = {
+        "path": str(archive),
+        "mode": "create",
+        "training": str(training),
+        "java_major": java_major,
+        "node": st["nodes"][0]["name"],
+    }
+
+
+def finish_class_archive(st: dict) -> bool:
+    """After the training node exited cleanly: move its archive into place, switch every node to it.
+    Returns True when the state changed."""
+    plan = st.get("archive")
+    if not plan or plan["mode"] != "create":
+        return False
+    training = Path(plan["training"])
+    if not training.is_file() or training.stat().st_size == 0:
+        return False
+    os.replace(training, plan["path"])
+    flags = jvm.archive_use_flags(plan["java_major"], Path(plan["path"]))
+    for node in st["nodes"]:
+        node["archive_flags"] = flags
+    st["archive"] = {"path": plan["path"], "mode": "use", "use_flags": flags}
+    return True
 
 
 def format_and_start(st: dict) -> None:
@@ -179,7 +232,7 @@ def format_and_start(st: dict) -> None:
     nodes = kafka_nodes(st)
     for node in nodes:
         node.prepare()
-    formats = [(node, node.start_format()) for node in nodes]
+    formats = [(node, node.start_format(archive_use_flags(st))) for node in nodes]
     try:
         for node, proc in formats:
             node.check_formatted(proc)
@@ -193,15 +246,29 @@ def format_and_start(st: dict) -> None:
         node.start()
 
 
-def start_extra_services(st: dict) -> None:
+def start_extra_services(st: dict, early: bool | None = None) -> None:
+    """Start the extra services: early=True only those that do not need Kafka (they start alongside
+    the nodes), early=False the others, None all."""
     for entry in st.get("services", []):
         service = extra_service(st, entry)
+        if early is not None and early == getattr(service, "needs_kafka", True):
+            continue
         service.prepare()
         service.start()
 
 
-def stop_all(st: dict, graceful: bool) -> None:
-    """Stop every service of the environment: extras first, then the Kafka nodes (all at once)."""
+def stop_all(st: dict, graceful: bool, keep_archive: bool = True) -> None:
+    """Stop every service of the environment: extras first, then the Kafka nodes (all at once).
+
+    A node training the class archive is stopped cleanly first (the JVM writes the archive on exit)."""
+    plan = st.get("archive") or {}
+    if plan.get("mode") == "create":
+        trainer = next((n for n in kafka_nodes(st) if n.name == plan["node"]), None)
+        if keep_archive and trainer is not None and trainer.is_running():
+            trainer.stop(timeout=60)
+            finish_class_archive(st)
+        else:
+            Path(plan["training"]).unlink(missing_ok=True)
     services = all_services(st)
     extras, nodes = services[len(st["nodes"]) :], services[: len(st["nodes"])]
     for service in extras:

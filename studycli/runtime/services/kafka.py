@@ -70,8 +70,10 @@ class KafkaNode(Service):
         initial_controllers: str,
         settings: dict[str, str],
         roles: str = "broker,controller",
+        jvm_flags: list[str] | None = None,
     ):
         super().__init__(name, directory, ports)
+        self.jvm_flags = list(jvm_flags) if jvm_flags is not None else jvm.server_flags()
         self.node_id = node_id
         self.java = java
         self.classpath_file = classpath_file
@@ -108,7 +110,7 @@ class KafkaNode(Service):
     def _java(self, main: str, *args: str, flags: list[str]) -> list[str]:
         return [self.java, *flags, self.marker, f"@{self.classpath_file}", main, *args]
 
-    def format_command(self) -> list[str]:
+    def format_command(self, extra_flags: list[str] | tuple[str, ...] = ()) -> list[str]:
         return self._java(
             STORAGE_TOOL,
             "format",
@@ -118,7 +120,7 @@ class KafkaNode(Service):
             self.cluster_id,
             "--initial-controllers",
             self.initial_controllers,
-            flags=jvm.tool_flags(),
+            flags=[*jvm.tool_flags(), *extra_flags],
         )
 
     def prepare(self) -> None:
@@ -128,12 +130,12 @@ class KafkaNode(Service):
         lines += [f"{key}={value}" for key, value in self.config().items()]
         self.config_file.write_text("\n".join(lines) + "\n")
 
-    def start_format(self) -> subprocess.Popen:
+    def start_format(self, extra_flags: list[str] | tuple[str, ...] = ()) -> subprocess.Popen:
         """Start `kafka-storage format` for this node's log dir; the caller waits (nodes format in parallel)."""
         self.directory.mkdir(parents=True, exist_ok=True)
         log = (self.directory / "format.log").open("wb")
         return subprocess.Popen(
-            self.format_command(),
+            self.format_command(extra_flags),
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -146,7 +148,7 @@ class KafkaNode(Service):
             raise StudyError(f"formatting the storage of {self.name} failed:\n{output}")
 
     def command(self) -> list[str]:
-        return self._java("kafka.Kafka", str(self.config_file), flags=jvm.server_flags())
+        return self._java("kafka.Kafka", str(self.config_file), flags=self.jvm_flags)
 
     def process_env(self) -> dict[str, str]:
         env = dict(os.environ)
