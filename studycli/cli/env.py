@@ -80,8 +80,15 @@ def install():
 @click.option("--timeout", type=float, default=None, help="readiness limit in seconds (default 120)")
 def up(topology, backend, base_port, timeout):
     """Start an environment (default topology: kafka) and wait until it is ready."""
+    import signal
+
     from studycli.runtime import environment as envs
 
+    def interrupted(signum, _frame):  # SIGTERM / SIGHUP: tear down like Ctrl-C does
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, interrupted)
     started = time.monotonic()
     with _console().status(f"starting {topology} ({backend})..."):
         environment = envs.up(

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -185,3 +187,30 @@ def test_port_taken_between_choice_and_bind_fails_cleanly(empty_env, monkeypatch
     assert [p for p in started if pid_alive(p)] == []
     assert not (empty_env / "env" / "state.json").exists()
     assert not (empty_env / "env" / "nodes").exists()
+
+
+@pytest.mark.live
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_interrupted_up_leaves_nothing_running(empty_env, signum):
+    """Ctrl-C (SIGINT) or SIGTERM while `study env up` waits for the nodes: everything it started is
+    stopped and removed."""
+    env_dir = empty_env / "env"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "studycli", "env", "up"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    pids: list[int] = []
+    deadline = time.monotonic() + 120
+    while len(pids) < 3:  # wait until the three node processes exist, then interrupt
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the nodes never started"
+        pids = [int(p.read_text()) for p in env_dir.glob("nodes/*/pid") if p.read_text().strip()]
+        time.sleep(0.05)
+    proc.send_signal(signum)
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and ("aborted" in err or "interrupted" in err)
+    assert [p for p in pids if pid_alive(p)] == []
+    assert not (env_dir / "state.json").exists() and not (env_dir / "nodes").exists()
