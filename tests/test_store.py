@@ -194,3 +194,24 @@ def test_doctor_rebuilds_states_from_the_log(tmp_path):
 def test_doctor_on_missing_database(tmp_path):
     result = run_study(study_env(tmp_path / "home"), "doctor")
     assert result.returncode == 0 and "no database yet" in result.stdout
+
+
+def test_damaged_page_mid_command_never_shows_a_traceback(tmp_path):
+    """Pages that open_db does not touch fail later, inside any command: main() turns that into an error."""
+    home, env = _reviewed_home(tmp_path)
+    path = home / "study.db"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    roots = dict(conn.execute("SELECT name, rootpage FROM sqlite_master WHERE type = 'table'").fetchall())
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    for table in ("reviews", "card_state"):
+        offset = (roots[table] - 1) * page_size
+        data[offset : offset + page_size] = b"\xff" * page_size
+    path.write_bytes(bytes(data))
+    for args in ([], ["scores"], ["review"], ["doctor"]):
+        result = run_study(env, *args)
+        text = result.stdout + result.stderr
+        assert "Traceback" not in text, (args, text)
+        assert result.returncode != 0 and "error:" in result.stderr, (args, text)

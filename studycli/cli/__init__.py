@@ -92,3 +92,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except Exception as err:  # SQLite failing mid-command (damaged page, locked file): no traceback
+        import sqlite3
+
+        if not isinstance(err, sqlite3.Error):
+            raise
+        from studycli.store.guard import as_study_error
+
+        problem = as_study_error(err)
+        click.echo(f"error: {problem.message}", err=True)
+        click.echo(f"hint: {problem.hint}", err=True)
+        sys.exit(problem.exit_code)

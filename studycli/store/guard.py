@@ -14,21 +14,20 @@ from studycli.errors import StudyError
 def database_errors() -> Iterator[None]:
     try:
         yield
-    except sqlite3.OperationalError as err:
-        text = str(err)
-        if "locked" in text or "busy" in text:
-            raise StudyError(
-                f"the study database is busy: {text}",
-                hint="another `study` process holds it; try again when that one is done",
-            ) from None
-        raise _damaged(text) from None
-    except sqlite3.DatabaseError as err:
-        raise _damaged(str(err)) from None
+    except sqlite3.Error as err:
+        raise as_study_error(err) from None
 
 
-def _damaged(text: str) -> StudyError:
+def as_study_error(err: sqlite3.Error) -> StudyError:
+    """The StudyError to show for a SQLite failure (`studycli.cli.main` uses it as a last resort)."""
     from studycli import paths
 
+    text = str(err)
+    if isinstance(err, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
+        return StudyError(
+            f"the study database is busy: {text}",
+            hint="another `study` process holds it; try again when that one is done",
+        )
     return StudyError(
         f"the study database {paths.database_path()} failed: {text}",
         hint="run `study doctor` to check it; restore a backup or move the file away to start fresh "
