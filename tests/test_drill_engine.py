@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -249,6 +250,12 @@ def test_background_process_is_started_and_stopped(tmp_path):
 def test_a_recycled_pid_is_not_taken_for_ours(tmp_path):
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
+        deadline = time.monotonic() + 10  # until the child has exec'd (its own command line)
+        while (
+            b"time.sleep" not in Path(f"/proc/{sleeper.pid}/cmdline").read_bytes()
+            and time.monotonic() < deadline
+        ):
+            time.sleep(0.01)
         record = {
             "name": "x",
             "pid": sleeper.pid,

@@ -107,7 +107,9 @@ def status_cmd(as_json):
     click.echo(f"environment: {info['environment'] or 'not running (`study drill reset` brings it back)'}")
     for p in info.get("processes", []):
         state = "running" if p["running"] else "stopped"
-        click.echo(f"process {p['name']}: {state} (pid {p['pid']}, log {p['log']})")
+        click.echo(
+            f"process {p['name']}: {state} (pid {p['pid']})\n  log: {p['log']}\n  config: {p['config']}"
+        )
 
 
 @drill.command("check")

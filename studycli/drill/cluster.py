@@ -24,6 +24,7 @@ from confluent_kafka.admin import (
 
 TIMEOUT = 15.0
 LEADER_SETTLE_SECONDS = 2.0
+CONFIG_ATTEMPTS = 3
 # A leader that cannot answer offsets yet; persistent when the ISR is below min.insync.replicas
 # (Kafka 4 keeps the high watermark still then), so callers report it after a short retry.
 SETTLING_ERRORS = {
@@ -149,9 +150,20 @@ class Cluster:
 
     # --- configs ------------------------------------------------------------------------
     def _configs(self, resource: ConfigResource) -> dict[str, str | None]:
-        futures = self.admin.describe_configs([resource])
-        entries = _result(next(iter(futures.values())), f"{resource.name} configs")
+        entries = self._describe_configs(resource)
         return {name: entry.value for name, entry in entries.items()}
+
+    def _describe_configs(self, resource: ConfigResource) -> dict:
+        """Short attempts, retried: a request sent to a node that is just going down would
+        otherwise hang for the whole timeout."""
+        for attempt in range(CONFIG_ATTEMPTS):
+            futures = self.admin.describe_configs([resource], request_timeout=TIMEOUT / CONFIG_ATTEMPTS)
+            try:
+                return _result(next(iter(futures.values())), f"{resource.name or 'broker'} configs")
+            except ClusterUnavailable:
+                if attempt == CONFIG_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
 
     def topic_config(self, topic: str) -> dict[str, str | None]:
         return self._configs(ConfigResource(ResourceType.TOPIC, topic))
@@ -168,8 +180,7 @@ class Cluster:
             wanted = ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG
         else:
             wanted = ConfigSource.DYNAMIC_BROKER_CONFIG
-        futures = self.admin.describe_configs([ConfigResource(ResourceType.BROKER, str(node))])
-        entries = _result(next(iter(futures.values())), "broker configs")
+        entries = self._describe_configs(ConfigResource(ResourceType.BROKER, str(node)))
         found = {}
         for name, entry in entries.items():
             for synonym in [entry, *(entry.synonyms or {}).values()]:
@@ -268,7 +279,14 @@ class Cluster:
         desc = _result(futures[group], f"group {group}")
         return desc.state.name, len(desc.members)
 
+    def group_names(self) -> set[str]:
+        result = _result(self.admin.list_consumer_groups(request_timeout=TIMEOUT), "the group list")
+        return {g.group_id for g in result.valid}
+
     def delete_groups(self, groups: list[str]) -> None:
+        # Only groups that exist: deleting unknown groups on a young cluster (no offsets topic
+        # yet) has crashed librdkafka's admin client.
+        groups = [g for g in groups if g in self.group_names()]
         if not groups:
             return
         for future in self.admin.delete_consumer_groups(groups, request_timeout=TIMEOUT).values():

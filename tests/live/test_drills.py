@@ -357,6 +357,9 @@ def test_state_survives_the_cli_and_scoring_counts_attempts(kafka_env, cluster):
     assert run_row(active["run_id"])["checks"] == 2
     refused = study("drill", "run", "leader-skew")
     assert refused.returncode == 1 and "still active" in refused.stderr
+    shown = study("drill", "solution")  # revealing the fix is recorded, and it uses the real tools
+    assert shown.returncode == 0 and "--to-datetime" in shown.stdout
+    assert run_row(active["run_id"])["solution_revealed"] == 1
 
 
 @pytest.fixture
@@ -475,3 +478,15 @@ def test_remaining_primitives_and_their_undo(kafka_env, cluster, tmp_path, monke
     wait_fixed()
     assert not processes.is_running(idle)
     assert cluster.dynamic_broker_config(None).get("message.max.bytes") == before  # undone at the end
+
+
+def test_environment_gone_under_an_active_drill(own_env):
+    run_drill("replay")
+    assert study("env", "down").returncode == 0
+    done = study("drill", "check")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "environment is not running" in done.stderr and "study drill reset" in done.stderr
+    done = study("drill", "reset")  # a clean environment again, the fault injected again
+    assert done.returncode == 0, done.stderr
+    assert_not_fixed("would not reprocess")
+    assert study("drill", "stop").returncode == 0
