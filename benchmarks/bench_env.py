@@ -40,6 +40,12 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=1,
+        help="unmeasured up/down cycles first (they also train the class archive)",
+    )
     parser.add_argument("--profile", default="tuned", help="STUDY_JVM_PROFILE for the nodes")
     parser.add_argument("--java", default=None, help="JAVA_HOME to run the nodes with (default: as found)")
     parser.add_argument("--opts", default="", help="extra node JVM flags (STUDY_KAFKA_JVM_OPTS)")
@@ -64,6 +70,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-env-") as tmp:
         env["STUDY_ENV_DIR"] = os.path.join(tmp, "env")
         env["STUDY_HOME"] = os.path.join(tmp, "home")
+        for _ in range(args.warmup):
+            if study(["env", "up"], env).returncode != 0 or study(["env", "down"], env).returncode != 0:
+                sys.exit("warm-up up/down failed")
         for run in range(args.runs):
             began = time.perf_counter()
             up = study(["env", "up"], env)

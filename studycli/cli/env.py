@@ -192,6 +192,10 @@ def logs(node, follow, lines):
     click.echo(environment.logs(node, lines))
     if not follow:
         return
+    if environment.backend == "docker":
+        raise StudyError(
+            "-f is for the local backend", hint=f"docker compose -p study-{environment.topology} logs -f"
+        )
     path = environment.log_file(node)
     with path.open(errors="replace") as fh:
         fh.seek(0, os.SEEK_END)

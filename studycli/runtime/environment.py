@@ -141,8 +141,9 @@ class Environment:
                 self._node(node_id).kill()
             self._set_wanted(node_id, "killed")
 
-    def start_node(self, node_id: int, timeout: float | None = None) -> None:
-        """Start a stopped or killed node and wait until it is registered again."""
+    def start_node(self, node_id: int, timeout: float | None = None, in_sync: bool = True) -> None:
+        """Start a stopped or killed node and wait until it is registered again and (with `in_sync`)
+        back in the ISR of every partition it replicates that has a leader."""
         entry = self._node_entry(node_id)
         with state.locked(self._dir):
             ops = self._backend()
@@ -154,12 +155,17 @@ class Environment:
                     node.start()
             self._set_wanted(node_id, "running")
         self.wait_ready(timeout=timeout)
-        self.wait_in_sync(timeout=timeout)
+        if in_sync:
+            self.wait_in_sync(timeout=timeout, node_ids=[node_id])
 
-    def wait_in_sync(self, timeout: float | None = None) -> None:
-        """Wait until no partition is under-replicated (ISR == replicas), e.g. after a node rejoins."""
+    def wait_in_sync(self, timeout: float | None = None, node_ids: list[int] | None = None) -> None:
+        """Wait until the given nodes (default: every node meant to run) are in the ISR of each partition
+        they replicate that has a leader. Nodes stopped on purpose are not waited for."""
         timeout = READY_TIMEOUT_S if timeout is None else timeout
         deadline = time.monotonic() + timeout
+        if node_ids is None:
+            node_ids = [n["node_id"] for n in self._state["nodes"] if n.get("wanted", "running") == "running"]
+        watched = set(node_ids)
         admin = self.admin()
         lagging: list[str] = []
         while True:
@@ -169,16 +175,18 @@ class Environment:
                     f"{t.topic}-{p.id}"
                     for t in metadata.topics.values()
                     for p in t.partitions.values()
-                    if set(p.isrs) != set(p.replicas)
+                    if p.leader >= 0 and (watched & set(p.replicas)) - set(p.isrs)
                 ]
                 if not lagging:
                     return
-            except Exception:
+            except Exception:  # KafkaException while a broker restarts: ask again
                 pass
             if time.monotonic() > deadline:
                 raise StudyError(
-                    f"partitions still under-replicated after {timeout:.0f} s: {', '.join(lagging[:10])}",
-                    hint="check the node logs: study env logs NODE",
+                    f"node(s) {sorted(watched)} run, but are not back in the ISR of "
+                    f"{', '.join(lagging[:10])} after {timeout:.0f} s",
+                    hint="kafka-topics.sh --describe --under-replicated-partitions shows which; "
+                    "see `study env logs NODE`",
                 )
             time.sleep(0.2)
 

@@ -136,3 +136,26 @@ def test_nodes_use_or_train_the_class_archive(kafka_env):
     else:
         cmdline = Path(f"/proc/{nodes[0]['pid']}/cmdline").read_bytes().decode()
         assert plan["training"] in cmdline
+
+
+def test_shell_puts_the_tools_on_path_and_marks_the_prompt(kafka_env):
+    script = (
+        'echo "BS=$BOOTSTRAP_SERVERS"\n'
+        "command -v kafka-topics.sh\n"
+        'echo "PROMPT=$PS1"\n'
+        'kafka-topics.sh --bootstrap-server "$BOOTSTRAP_SERVERS" --list >/dev/null && echo TOOL-OK\n'
+        "exit 7\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "studycli", "env", "shell"],
+        input=script,
+        text=True,
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "SHELL": "/bin/bash"},
+    )
+    assert result.returncode == 7, result.stderr
+    assert f"BS={kafka_env.bootstrap_servers}" in result.stdout
+    assert f"{kafka_env.state['bin_dir']}/kafka-topics.sh" in result.stdout
+    assert "PROMPT=(study:kafka)" in result.stdout
+    assert "TOOL-OK" in result.stdout
