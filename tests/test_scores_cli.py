@@ -2,12 +2,10 @@
 STUDY_NOW stepping across 60 days."""
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
 
 import pytest
+from fixtures.studyrun import run_study, study_env
 
 LESSON = textwrap.dedent(
     """\
@@ -55,18 +53,11 @@ def study(tmp_path):
     content.mkdir()
     (content / "l1.md").write_text(LESSON)
     (content / "l2.md").write_text(LEVEL2)
-    env = dict(os.environ, STUDY_HOME=str(tmp_path / "home"), STUDY_CONTENT=str(content))
+    env = study_env(tmp_path / "home", content)
+    env.pop("STUDY_NOW")
 
     def run(*args, now=None, stdin="", check=True):
-        run_env = dict(env, STUDY_NOW=now) if now else env
-        proc = subprocess.run(
-            [sys.executable, "-m", "studycli", *args],
-            input=stdin,
-            env=run_env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        proc = run_study(dict(env, STUDY_NOW=now) if now else env, *args, stdin=stdin)
         assert "Traceback" not in proc.stderr, proc.stderr
         if check:
             assert proc.returncode == 0, proc.stderr
