@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -250,21 +249,17 @@ def test_background_process_is_started_and_stopped(tmp_path):
 def test_a_recycled_pid_is_not_taken_for_ours(tmp_path):
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
-        deadline = time.monotonic() + 10  # until the child has exec'd (its own command line)
-        while (
-            b"time.sleep" not in Path(f"/proc/{sleeper.pid}/cmdline").read_bytes()
-            and time.monotonic() < deadline
-        ):
-            time.sleep(0.01)
         record = {
             "name": "x",
             "pid": sleeper.pid,
             "script": str(tmp_path / "not-this.py"),
             "pid_file": str(tmp_path / "p"),
+            "start_ticks": "1",  # our process started then; this pid now belongs to another one
         }
         assert not processes.is_running(record)
         processes.stop(record)  # must not kill a process that is not ours
         assert sleeper.poll() is None
+        assert processes.is_running(dict(record, start_ticks=processes._start_ticks(sleeper.pid)))
     finally:
         sleeper.kill()
         sleeper.wait()

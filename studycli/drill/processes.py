@@ -2,7 +2,7 @@
 
 Each is a real OS process in its own session, with a pid file and a log in the drill's
 workspace. A process is only signalled if its pid still belongs to the command we started,
-so a recycled pid is never killed by mistake.
+(same pid, same start time), so a recycled pid is never killed by mistake.
 """
 
 from __future__ import annotations
@@ -41,7 +41,17 @@ def start(name: str, script: Path, config: Path, workspace: Path, extra_env: dic
         "config": str(config),
         "log": str(log_path),
         "pid_file": str(pid_path),
+        "start_ticks": _start_ticks(proc.pid),
     }
+
+
+def _start_ticks(pid: int) -> str | None:
+    """The process's start time (/proc/PID/stat field 22): with the pid, it names one process."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]
 
 
 def _cmdline(pid: int) -> str:
@@ -66,9 +76,10 @@ def is_running(record: dict) -> bool:
             return False
     except OSError:
         pass
-    if not Path("/proc").is_dir():  # no way to tell whose pid it is: trust it
-        return True
-    return record["script"] in _cmdline(pid)
+    started = record.get("start_ticks")
+    if started is not None:
+        return _start_ticks(pid) in (started, None)
+    return record["script"] in _cmdline(pid) or not Path("/proc").is_dir()
 
 
 def wait_exit(record: dict, timeout: float) -> bool:
