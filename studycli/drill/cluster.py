@@ -91,13 +91,23 @@ class Cluster:
             raise _unavailable_or(err, "the topic list") from None
 
     def describe_topic(self, name: str) -> TopicInfo | None:
-        futures = self.admin.describe_topics(TopicCollection([name]))
-        try:
-            desc = futures[name].result(timeout=TIMEOUT)
-        except KafkaException as err:
-            if err.args[0].code() == KafkaError.UNKNOWN_TOPIC_OR_PART:
-                return None
-            raise _unavailable_or(err, f"topic {name}") from None
+        for attempt in range(CONFIG_ATTEMPTS):
+            futures = self.admin.describe_topics(TopicCollection([name]))
+            try:
+                desc = futures[name].result(timeout=TIMEOUT)
+                break
+            except KafkaException as err:
+                code = err.args[0].code()
+                if code == KafkaError.UNKNOWN_TOPIC_OR_PART:
+                    return None
+                # A node that just restarted drops the client's connection to it once.
+                transient = err.args[0].retriable() or code in (
+                    KafkaError._DESTROY_BROKER,
+                    KafkaError._TRANSPORT,
+                )
+                if not transient or attempt == CONFIG_ATTEMPTS - 1:
+                    raise _unavailable_or(err, f"topic {name}") from None
+            time.sleep(0.3)
         partitions = tuple(
             PartitionInfo(
                 id=p.id,
