@@ -215,3 +215,36 @@ def test_damaged_page_mid_command_never_shows_a_traceback(tmp_path):
         text = result.stdout + result.stderr
         assert "Traceback" not in text, (args, text)
         assert result.returncode != 0 and "error:" in result.stderr, (args, text)
+
+
+def _open_after(path, barrier, results):
+    barrier.wait()
+    try:
+        open_db(path)
+        results.put("ok")
+    except StudyError as err:
+        results.put(err.message)
+
+
+def test_first_runs_at_once_all_open_the_new_database(tmp_path):
+    """Several processes creating the same new file: none may fail (switching to WAL takes an
+    exclusive lock that SQLite does not wait for; open_db retries it)."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    failures = []
+    for round_ in range(30):
+        path = tmp_path / f"r{round_}" / "study.db"
+        path.parent.mkdir()
+        barrier, results = ctx.Barrier(4), ctx.Queue()
+        procs = [ctx.Process(target=_open_after, args=(path, barrier, results)) for _ in range(4)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(timeout=60)
+        failures += [r for r in (results.get(timeout=10) for _ in procs) if r != "ok"]
+        conn = sqlite3.connect(path)
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("SELECT COUNT(*) FROM _migrations").fetchone()[0] >= 2
+        conn.close()
+    assert failures == []

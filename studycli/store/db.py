@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import time
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -27,8 +28,10 @@ def open_db(path: Path | None = None) -> Database:
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        # Tables first: a process creating the file sets application_id before any table, so a
+        # concurrent first run never sees tables without our id.
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     except sqlite3.DatabaseError as err:
         raise _corrupt(path, err) from None
     if existed and app_id != APPLICATION_ID and tables:
@@ -38,7 +41,7 @@ def open_db(path: Path | None = None) -> Database:
             hint="point STUDY_HOME at another directory, or move that file away",
         )
     try:
-        conn.execute("PRAGMA journal_mode = WAL")
+        _enable_wal(conn)
         conn.execute("PRAGMA foreign_keys = ON")
         if app_id != APPLICATION_ID:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -47,6 +50,21 @@ def open_db(path: Path | None = None) -> Database:
     except sqlite3.DatabaseError as err:
         raise _corrupt(path, err) from None
     return db
+
+
+def _enable_wal(conn: sqlite3.Connection) -> None:
+    """Switching a new file to WAL needs an exclusive lock, and SQLite does not wait for that one
+    (no busy handler): two first runs at once would fail with "database is locked". Retry briefly;
+    once a file is WAL the mode is stored in it and this is a no-op."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _corrupt(path: Path, err: Exception) -> StudyError:
