@@ -105,7 +105,7 @@ def test_up_produce_consume_isr_shrink_and_recovery_down(own_env_dir):
         ],
     )
     assert created.returncode == 0, created.stderr
-    assert isr_sizes(admin, topic) == [3, 3, 3]
+    wait_for(lambda: isr_sizes(admin, topic) == [3, 3, 3], "the new topic's metadata on the brokers")
     producer = Producer({"bootstrap.servers": env.bootstrap_servers, "acks": "all"})
     sent = [f"message-{i}" for i in range(30)]
     for value in sent:
