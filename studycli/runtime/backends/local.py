@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import time
+import uuid
 from pathlib import Path
 
 from studycli import clock
@@ -199,7 +200,7 @@ def plan_class_archive(st: dict, java_major: int, classpath: str) -> None:
         st["archive"] = {"path": str(archive), "mode": "use", "use_flags": flags}
         return
     archive.parent.mkdir(parents=True, exist_ok=True)
-    training = archive.with_name(f"{archive.stem}.training-{os.getpid()}{archive.suffix}")
+    training = archive.with_name(f"{archive.stem}.training-{uuid.uuid4().hex[:12]}{archive.suffix}")
     st["nodes"][0]["archive_flags"] = jvm.archive_create_flags(java_major, training)
     st["archive"] = {
         "path": str(archive),
