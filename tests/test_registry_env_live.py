@@ -110,7 +110,7 @@ def test_avro_produce_consume_and_registry_restart(registry_env):
             "fields": [{"name": "id", "type": "int"}, {"name": "sku", "type": "string"}],
         }
     )
-    client = SchemaRegistryClient({"url": url})
+    client = SchemaRegistryClient({"url": url, "timeout": 30})
     serialize = AvroSerializer(client, schema)
     producer = Producer({"bootstrap.servers": bootstrap, "acks": "all"})
     for i in range(5):
@@ -137,7 +137,7 @@ def test_avro_produce_consume_and_registry_restart(registry_env):
         assert service.is_running() and time.monotonic() < deadline, service.logs(40)
         time.sleep(0.1)
 
-    fresh = SchemaRegistryClient({"url": url})
+    fresh = SchemaRegistryClient({"url": url, "timeout": 30})
     deserialize = AvroDeserializer(fresh)
     consumer = Consumer(
         {"bootstrap.servers": bootstrap, "group.id": f"g-{topic}", "auto.offset.reset": "earliest"}
@@ -153,6 +153,14 @@ def test_avro_produce_consume_and_registry_restart(registry_env):
     consumer.close()
     assert sorted(r["id"] for r in records) == [0, 1, 2, 3, 4]
     assert fresh.get_versions(f"{topic}-value") == [1]
+
+    # `study schema check --against` finds the running environment's registry by itself.
+    breaking = Path(env["STUDY_HOME"], "breaking.avsc")
+    breaking.write_text(schema.replace('"name": "sku", "type": "string"}', '"name": "sku", "type": "int"}'))
+    assert breaking.read_text() != schema
+    done = study("schema", "check", str(breaking), "--against", f"{topic}-value", env=env)
+    assert done.returncode == 1, done.stderr
+    assert url in done.stdout and "TYPE_MISMATCH" in done.stdout
 
 
 def test_down_leaves_nothing(tmp_path):

@@ -60,7 +60,7 @@ def registry_url(tmp_path_factory):
 def sr(registry_url):
     from confluent_kafka.schema_registry import SchemaRegistryClient
 
-    return SchemaRegistryClient({"url": registry_url})
+    return SchemaRegistryClient({"url": registry_url, "timeout": 30})
 
 
 def avro(text: str):
@@ -145,7 +145,7 @@ def test_avro_serializer_round_trip_through_registry(registry_url):
     from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
     from confluent_kafka.serialization import MessageField, SerializationContext
 
-    client = SchemaRegistryClient({"url": registry_url})
+    client = SchemaRegistryClient({"url": registry_url, "timeout": 30})
     topic = f"orders-{uuid.uuid4().hex[:8]}"
     ctx = SerializationContext(topic, MessageField.VALUE)
     serializer = AvroSerializer(client, record(ID, f("email", "string", default="")))

@@ -24,7 +24,7 @@ topic = settings["topic"]
 schema = pathlib.Path(settings["value.schema.file"]).read_text(encoding="utf-8")
 auto_register = settings.get("auto.register.schemas", "false").lower() == "true"
 serialize = AvroSerializer(
-    SchemaRegistryClient({"url": settings["schema.registry.url"]}),
+    SchemaRegistryClient({"url": settings["schema.registry.url"], "timeout": 10}),
     schema,
     conf={"auto.register.schemas": auto_register},
 )

@@ -110,14 +110,16 @@ def _render(verdict, source: str | None) -> None:
 
     console = Console(highlight=False)
     if source:
-        console.print(f"against {source}")
+        console.print(f"against {source}", soft_wrap=True)
     if not verdict.resolutions:
         why = "level NONE checks nothing" if verdict.level.value == "NONE" else "no earlier version"
         console.print(f"[green]compatible[/] at {verdict.level.value} ({why})")
         return
     for resolution in verdict.resolutions:
         mark = "[green]ok[/]" if resolution.compatible else "[red]FAILS[/]"
-        console.print(f"{mark}  {resolution.reader} reads data written by {resolution.writer}")
+        console.print(
+            f"{mark}  {resolution.reader} reads data written by {resolution.writer}", soft_wrap=True
+        )
         for finding in resolution.findings:
             if finding.ok:
                 console.print(f"      [dim]{finding.location}: {finding.message}[/]", soft_wrap=True)

@@ -35,7 +35,7 @@ class Registry:
         if not url:
             raise StudyError("this environment has no Schema Registry", hint="study env up kafka+registry")
         self.url = url.rstrip("/")
-        self.client = SchemaRegistryClient({"url": self.url})
+        self.client = SchemaRegistryClient({"url": self.url, "timeout": 30})
 
     # --- plain HTTP, for what the client does not expose -------------------------------------------
     def http(self, method: str, path: str, body: dict | None = None) -> tuple[int, object]:

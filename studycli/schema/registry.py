@@ -43,7 +43,7 @@ def registry_url(explicit: str | None = None) -> str:
 def client(url: str):
     from confluent_kafka.schema_registry import SchemaRegistryClient
 
-    return SchemaRegistryClient({"url": url})
+    return SchemaRegistryClient({"url": url, "timeout": 30})
 
 
 def subject_level(sr, subject: str) -> Level:
