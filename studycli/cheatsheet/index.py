@@ -15,8 +15,10 @@ from studycli import paths
 from studycli.cheatsheet.rank import build_index
 from studycli.content.loader import content_files, read_file
 from studycli.content.model import Problem
+from studycli.content.parser import PARSER_VERSION
 
-INDEX_VERSION = 1
+# A parser change rebuilds the index even when the content did not change.
+INDEX_VERSION = f"1.{PARSER_VERSION}"
 INDEX_FILE = "cheatsheet-index.json"
 
 
