@@ -156,6 +156,9 @@ def test_under_replicated_partitions(kafka_env, cluster, tmp_path):
     assert row["status"] == "passed" and row["checks"] == 3 and row["hints"] == 0
     assert row["score"] == result["score"] and 0 < row["score"] <= 100
     assert json.loads(row["detail"])["resets"] == 1
+    listed = {r["id"]: r for r in json.loads(study("drill", "list", "--json").stdout)}
+    assert listed["under-replicated-partitions"]["status"] == "passed"
+    assert listed["under-replicated-partitions"]["best_score"] >= row["score"]
 
 
 def test_not_enough_replicas(kafka_env, cluster):
