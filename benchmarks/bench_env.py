@@ -35,6 +35,30 @@ def cpu_seconds(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def first_group_seconds(bootstrap: str) -> float:
+    """Seconds until a brand-new consumer group reads its first message: includes creating the internal
+    __consumer_offsets topic (its partition count is one of the tuned settings)."""
+    from confluent_kafka import Consumer, Producer
+
+    producer = Producer({"bootstrap.servers": bootstrap, "acks": "all"})
+    producer.produce("bench-first-group", value=b"x")
+    producer.flush(60)
+    began = time.perf_counter()
+    consumer = Consumer(
+        {"bootstrap.servers": bootstrap, "group.id": "bench", "auto.offset.reset": "earliest"}
+    )
+    consumer.subscribe(["bench-first-group"])
+    try:
+        while True:
+            message = consumer.poll(1.0)
+            if message is not None and message.error() is None:
+                return time.perf_counter() - began
+            if time.perf_counter() - began > 120:
+                raise SystemExit("no message within 120 s")
+    finally:
+        consumer.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -48,6 +72,11 @@ def main() -> None:
     )
     parser.add_argument("--profile", default="tuned", help="STUDY_JVM_PROFILE for the nodes")
     parser.add_argument("--java", default=None, help="JAVA_HOME to run the nodes with (default: as found)")
+    parser.add_argument(
+        "--first-group",
+        action="store_true",
+        help="also time a new consumer group's first message (creates __consumer_offsets)",
+    )
     parser.add_argument("--opts", default="", help="extra node JVM flags (STUDY_KAFKA_JVM_OPTS)")
     parser.add_argument(
         "--settle",
@@ -64,7 +93,7 @@ def main() -> None:
     if install.returncode != 0:
         sys.exit(install.stderr)
 
-    ups, downs, totals, settled_totals, cpus = [], [], [], [], []
+    ups, downs, totals, settled_totals, cpus, groups = [], [], [], [], [], []
     phases: dict[str, list[float]] = {}
     per_node: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-env-") as tmp:
@@ -90,6 +119,8 @@ def main() -> None:
                 total += mib
             totals.append(total)
             cpus.append(sum(cpu_seconds(n["pid"]) for n in status["nodes"]))
+            if args.first_group:
+                groups.append(first_group_seconds(status["bootstrap_servers"]))
             if args.settle:
                 time.sleep(args.settle)
                 settled = json.loads(study(["env", "status", "--json"], env).stdout)
@@ -119,6 +150,8 @@ def main() -> None:
     print(f"  CPU used by the 3 nodes up to ready: median {med(cpus):.1f} s")
     if settled_totals:
         print(f"  RSS total {args.settle:.0f} s after ready: median {med(settled_totals):.0f} MiB")
+    if groups:
+        print(f"  first message of a new consumer group: median {med(groups):.2f} s")
     print(f"  study env down: median {med(downs):.2f} s")
 
 
