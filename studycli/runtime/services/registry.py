@@ -22,6 +22,7 @@ import os
 import re
 import subprocess
 import tarfile
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -274,7 +275,15 @@ class SchemaRegistry(Service):
 
     def start(self) -> int:
         self.prepare()
-        return super().start()
+        pid = super().start()
+        # Until the child has exec'd java, its command line lacks our marker and is_running() says no;
+        # wait for that (or for its exit) so callers polling is_running() never see a false death.
+        from studycli.runtime.services.base import pid_alive
+
+        deadline = time.monotonic() + 10
+        while not self.is_running() and pid_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return pid
 
     def is_ready(self) -> bool:
         """The Confluent API answers (a real request, not a port probe)."""
