@@ -22,7 +22,9 @@ for line in pathlib.Path(args.config).read_text(encoding="utf-8").splitlines():
         key, value = line.split("=", 1)
         settings[key.strip()] = value.strip()
 topic = settings.pop("topic")
+# Run until the drill ends (pid file removed) or the environment is torn down.
 pid_file = os.environ.get("DRILL_PID_FILE")
+env_file = os.environ.get("DRILL_ENV_STATE")
 running = True
 
 
@@ -44,7 +46,7 @@ def report(err, msg):
 
 
 i = 0
-while running and (pid_file is None or os.path.exists(pid_file)):
+while running and all(os.path.exists(path) for path in (pid_file, env_file) if path):
     producer.produce(topic, key=f"live-{i}".encode(), value=b'{"status": "authorized"}', on_delivery=report)
     i += 1
     producer.poll(0)

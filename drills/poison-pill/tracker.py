@@ -23,13 +23,15 @@ for line in pathlib.Path(args.config).read_text(encoding="utf-8").splitlines():
         settings[key.strip()] = value.strip()
 topic = settings.pop("topic")
 settings["enable.auto.commit"] = "false"
+# Run until the drill ends (pid file removed) or the environment is torn down.
 pid_file = os.environ.get("DRILL_PID_FILE")
+env_file = os.environ.get("DRILL_ENV_STATE")
 consumer = Consumer(settings)
 consumer.subscribe([topic])
 processed = 0
 exit_code = 0
 try:
-    while pid_file is None or os.path.exists(pid_file):
+    while all(os.path.exists(path) for path in (pid_file, env_file) if path):
         msg = consumer.poll(1.0)
         if msg is None:
             continue

@@ -21,7 +21,9 @@ SERVICE_KEYS = ("topic", "output.topic", "max.poll.records")
 parser = argparse.ArgumentParser()
 parser.add_argument("--config", required=True)
 args = parser.parse_args()
+# Run until the drill ends (pid file removed) or the environment is torn down.
 pid_file = os.environ.get("DRILL_PID_FILE")
+env_file = os.environ.get("DRILL_ENV_STATE")
 running = True
 
 
@@ -57,7 +59,7 @@ def open_clients(settings):
 
 
 def alive():
-    return running and (pid_file is None or os.path.exists(pid_file))
+    return running and all(os.path.exists(path) for path in (pid_file, env_file) if path)
 
 
 consumer = producer = None

@@ -25,6 +25,7 @@ from confluent_kafka.admin import (
 TIMEOUT = 15.0
 LEADER_SETTLE_SECONDS = 2.0
 CONFIG_ATTEMPTS = 3
+CONFIG_ATTEMPT_TIMEOUT = 10.0  # generous: a loaded 2-core machine answers slowly
 # A leader that cannot answer offsets yet; persistent when the ISR is below min.insync.replicas
 # (Kafka 4 keeps the high watermark still then), so callers report it after a short retry.
 SETTLING_ERRORS = {
@@ -167,7 +168,7 @@ class Cluster:
         """Short attempts, retried: a request sent to a node that is just going down would
         otherwise hang for the whole timeout."""
         for attempt in range(CONFIG_ATTEMPTS):
-            futures = self.admin.describe_configs([resource], request_timeout=TIMEOUT / CONFIG_ATTEMPTS)
+            futures = self.admin.describe_configs([resource], request_timeout=CONFIG_ATTEMPT_TIMEOUT)
             try:
                 return _result(next(iter(futures.values())), f"{resource.name or 'broker'} configs")
             except ClusterUnavailable:

@@ -243,7 +243,11 @@ def _background(ctx: FaultContext, name: str, script: str, config: dict, wait: s
         f"{k}={ctx.substitute(str(v))}" for k, v in {"bootstrap.servers": "{bootstrap}", **config}.items()
     ]
     config_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    record = processes.start(name, script_path, config_path, ctx.workspace)
+    # The script also exits once the environment's state file is gone (`study env down`).
+    env_state = Path(ctx.env.state["env_dir"]) / "state.json"
+    record = processes.start(
+        name, script_path, config_path, ctx.workspace, {"DRILL_ENV_STATE": str(env_state)}
+    )
     ctx.processes.append(record)
     if wait == "exit":
         if not processes.wait_exit(record, timeout):

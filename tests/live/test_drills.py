@@ -484,12 +484,18 @@ def test_remaining_primitives_and_their_undo(kafka_env, cluster, tmp_path, monke
 
 
 def test_environment_gone_under_an_active_drill(own_env):
-    run_drill("replay")
+    active = run_drill("rebalance-loop")
+    assert processes.is_running(active["processes"][0])
     assert study("env", "down").returncode == 0
+    # The drill's service notices the environment is gone and exits on its own.
+    wait_for(lambda: not processes.is_running(active["processes"][0]), "the service to exit", 30)
     done = study("drill", "check")
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "environment is not running" in done.stderr and "study drill reset" in done.stderr
     done = study("drill", "reset")  # a clean environment again, the fault injected again
     assert done.returncode == 0, done.stderr
-    assert_not_fixed("would not reprocess")
+    assert_not_fixed("requests not committed")
+    restarted = state.load()["processes"][0]
+    assert processes.is_running(restarted)
     assert study("drill", "stop").returncode == 0
+    assert not processes.is_running(restarted)
