@@ -10,6 +10,7 @@ process (and every test) sees the same environment.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import subprocess
@@ -198,32 +199,51 @@ class Environment:
         return AdminClient({"bootstrap.servers": self.bootstrap_servers, "logger": _quiet, **config})
 
     def wait_ready(self, timeout: float | None = None, services: bool = True) -> None:
-        """Wait until AdminClient sees every running node's broker registered and metadata answers.
+        """Wait until every running node answers a metadata request itself (on its own port) and the
+        cluster's metadata lists all their brokers as registered.
 
+        Asking each node directly matters after a kill: the cluster keeps a killed broker registered
+        until its session times out, so the cluster-wide list alone would call it ready too early.
         Fails at once when a node process dies, and after `timeout` seconds otherwise; the error carries
         the tail of the failing node's log. Never a sleep standing in for a probe.
         """
         timeout = READY_TIMEOUT_S if timeout is None else timeout
         deadline = time.monotonic() + timeout
-        expected = {n["node_id"] for n in self._state["nodes"] if n.get("wanted", "running") == "running"}
-        admin = self.admin(**{"socket.connection.setup.timeout.ms": 2000})
+        entries = {n["node_id"]: n for n in self._state["nodes"] if n.get("wanted", "running") == "running"}
+        expected = set(entries)
+        cluster = self.admin(**{"socket.connection.setup.timeout.ms": 1000})
+        answered: set[int] = set()
         seen: set[int] = set()
         while True:
             for node_id in expected:
                 if not self.node_running(node_id):
                     raise self._node_failure(node_id, "exited while starting")
-            try:
-                metadata = admin.list_topics(timeout=min(2.0, max(0.1, deadline - time.monotonic())))
-                seen = set(metadata.brokers)
+            for node_id in sorted(expected - answered):
+                # A fresh client knows only the node's own address, so its first answer is the node's.
+                port = entries[node_id]["ports"]["broker"]
+                probe = self.admin(
+                    **{"bootstrap.servers": f"127.0.0.1:{port}", "socket.connection.setup.timeout.ms": 1000}
+                )
+                try:
+                    metadata = probe.list_topics(timeout=2)
+                except Exception:  # KafkaException while the node does not answer yet
+                    continue
+                if (metadata.orig_broker_name or "").startswith(f"127.0.0.1:{port}/"):
+                    answered.add(node_id)
+                    seen = set(metadata.brokers)
+            if answered == expected and expected <= seen:
+                break
+            if answered == expected:  # every node answers; wait for the registrations to show everywhere
+                with contextlib.suppress(Exception):
+                    seen = set(cluster.list_topics(timeout=1).brokers)
                 if expected <= seen:
                     break
-            except Exception:  # KafkaException while nothing answers yet
-                pass
             if time.monotonic() > deadline:
-                missing = sorted(expected - seen)
+                waiting = sorted((expected - answered) or (expected - seen)) or sorted(expected)
                 raise self._node_failure(
-                    missing[0] if missing else min(expected),
-                    f"was not ready after {timeout:.0f} s (brokers registered: {sorted(seen) or 'none'})",
+                    waiting[0],
+                    f"was not ready after {timeout:.0f} s (answering: {sorted(answered) or 'none'}; "
+                    f"registered: {sorted(seen) or 'none'})",
                 )
             time.sleep(0.1)
         for entry in self._state.get("services", []) if services else []:

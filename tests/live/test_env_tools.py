@@ -111,6 +111,9 @@ def test_kill_node_then_start_node(kafka_env):
     assert started.returncode == 0, started.stderr
     assert kafka_env.node_running(3)
     assert kafka_env.status()["nodes"][2]["pid"] != old_pid
+    # ready means the new process finished starting, not that the old registration still lingers
+    since_restart = kafka_env.logs("3", tail=None).rsplit("===== study: starting kafka-3", 1)[1]
+    assert "Kafka Server started" in since_restart
     assert sorted(kafka_env.admin().list_topics(timeout=10).brokers) == [1, 2, 3]
 
 
