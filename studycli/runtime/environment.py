@@ -198,7 +198,7 @@ class Environment:
 
         return AdminClient({"bootstrap.servers": self.bootstrap_servers, "logger": _quiet, **config})
 
-    def wait_ready(self, timeout: float | None = None, services: bool = True) -> None:
+    def wait_ready(self, timeout: float | None = None, services: bool = True, nodes: bool = True) -> None:
         """Wait until every running node answers a metadata request itself (on its own port) and the
         cluster's metadata lists all their brokers as registered.
 
@@ -209,12 +209,14 @@ class Environment:
         """
         timeout = READY_TIMEOUT_S if timeout is None else timeout
         deadline = time.monotonic() + timeout
-        entries = {n["node_id"]: n for n in self._state["nodes"] if n.get("wanted", "running") == "running"}
+        entries = {
+            n["node_id"]: n for n in self._state["nodes"] if nodes and n.get("wanted", "running") == "running"
+        }
         expected = set(entries)
         cluster = self.admin(**{"socket.connection.setup.timeout.ms": 1000})
         answered: set[int] = set()
         seen: set[int] = set()
-        while True:
+        while expected:
             for node_id in expected:
                 if not self.node_running(node_id):
                     raise self._node_failure(node_id, "exited while starting")
@@ -419,7 +421,7 @@ def up(
             env.wait_ready(timeout=timeout, services=False)  # extras are not started yet
             kafka_ready = time.monotonic()
             local.start_extra_services(st, early=False)
-            env.wait_ready(timeout=timeout)
+            env.wait_ready(timeout=timeout, nodes=False)  # the nodes were just found ready
             st["timings_s"] = {  # read by benchmarks/bench_env.py
                 "prepare": round(prepared - began, 3),
                 "format_and_launch": round(launched - prepared, 3),
