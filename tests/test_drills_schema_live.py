@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 
 import pytest
 
@@ -118,6 +119,15 @@ class TestIncompatibleSchemaDeploy:
 
         problems = unmet(state.load())
         assert any("sales_channel" in p for p in problems), problems
+        # The learner's path: the CLI says the same, exits 1, and prints no traceback.
+        done = subprocess.run(
+            [sys.executable, "-m", "studycli", "drill", "check", "--json"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert json.loads(done.stdout)["unmet"] == problems
 
     def test_3_reference_solution_passes(self, drill_home):
         assert apply_solution() == []

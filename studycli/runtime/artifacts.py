@@ -170,7 +170,7 @@ def _fetch(artifact: Artifact, advance) -> None:
     os.replace(part, target)
 
 
-def download(artifacts: list[Artifact], show_progress: bool = True) -> None:
+def download(artifacts: list[Artifact], show_progress: bool = True, label: str = "Kafka jars") -> None:
     """Fetch the given artifacts in parallel threads with a rich progress bar."""
     if not artifacts:
         return
@@ -187,7 +187,7 @@ def download(artifacts: list[Artifact], show_progress: bool = True) -> None:
     total = sum(a.size for a in artifacts)
     console = Console(stderr=True)
     progress = Progress(
-        TextColumn("downloading Kafka jars"),
+        TextColumn(f"downloading {label}"),
         BarColumn(),
         DownloadColumn(),
         TransferSpeedColumn(),

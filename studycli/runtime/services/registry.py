@@ -77,7 +77,9 @@ def ensure_distribution(show_progress: bool = True) -> Path:
         return root
     artifact = _artifact()
     _ok, missing = artifacts.check_cache([artifact])
-    artifacts.download(missing, show_progress=show_progress)
+    artifacts.download(
+        missing, show_progress=show_progress, label=f"Schema Registry (Apicurio {registry_version()})"
+    )
     archive = artifacts.cached_path(artifact)
     partial = root.with_name(root.name + ".unpacking")
     import shutil
