@@ -265,7 +265,23 @@ class SchemaRegistry(Service):
         java = Path(self.java).resolve()
         key = hashlib.sha256(f"{java}:{java.stat().st_mtime_ns}:{self.home}".encode()).hexdigest()[:12]
         archive = paths.cache_dir() / "apicurio" / f"registry-{registry_version()}-{key}.jsa"
-        return ["-XX:+AutoCreateSharedArchive", f"-XX:SharedArchiveFile={archive}"]
+        flags = ["-XX:+AutoCreateSharedArchive", f"-XX:SharedArchiveFile={archive}"]
+        claim = archive.with_name(archive.name + ".creating")
+        if archive.exists():
+            claim.unlink(missing_ok=True)
+            return flags
+        # Only one JVM writes a missing archive (two dumping into one file could tear it): the first
+        # to claim it; a claim left by a killed JVM (no archive after 10 minutes) is taken over.
+        with contextlib.suppress(FileNotFoundError):
+            if time.time() - claim.stat().st_mtime > 600:
+                claim.unlink()
+        try:
+            os.close(os.open(claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return []
+        except OSError:
+            return []
+        return flags
 
     def prepare(self) -> None:
         """Resolve the assembly (downloading it the first time) and a Java new enough to run it."""
