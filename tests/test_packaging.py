@@ -61,3 +61,4 @@ def test_installed_wheel_finds_its_content(wheel, tmp_path):
     root, count, drills = proc.stdout.split()
     assert root.startswith(str(target)) and drills.startswith(str(target))
     assert int(count) > 400
+

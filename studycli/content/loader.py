@@ -70,7 +70,8 @@ def _walk(root: Path) -> list[Path]:
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         out.extend(Path(dirpath, f) for f in filenames if f.lower().endswith(".md") and not f.startswith("."))
-    return sorted(out, key=lambda p: p.relative_to(root).as_posix())
+    # Case-insensitive, so the level folders come before the upper-case guides: a new learner starts at Level 1.
+    return sorted(out, key=lambda p: p.relative_to(root).as_posix().lower())
 
 
 def read_file(file: ContentFile) -> bytes | Problem:
