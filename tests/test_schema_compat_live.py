@@ -11,8 +11,6 @@ Registry, checker and the Avro rules (schema_cases.py) must all agree: any disag
 from __future__ import annotations
 
 import json
-import socket
-import time
 import uuid
 
 import pytest
@@ -21,39 +19,6 @@ from schema_cases import CASES, ID, LEVELS, f, record
 from studycli.cli import main
 
 pytestmark = pytest.mark.live
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def registry_url(tmp_path_factory):
-    from studycli.runtime.services import registry
-
-    home = registry.ensure_distribution(show_progress=False)
-    java = registry.find_java()
-    service = registry.SchemaRegistry(
-        "registry",
-        tmp_path_factory.mktemp("registry"),
-        {"http": _free_port(), "management": _free_port()},
-        home=home,
-        java=java.executable,
-    )
-    service.start()
-    try:
-        deadline = time.monotonic() + 120
-        while not service.is_ready():
-            assert service.is_running(), service.logs(40)
-            assert time.monotonic() < deadline, "registry not ready in 120 s:\n" + service.logs(40)
-            time.sleep(0.1)
-        yield service.url
-    finally:
-        service.stop()
-        service.clean()
-    assert not service.is_running()
 
 
 @pytest.fixture(scope="module")

@@ -30,11 +30,9 @@ from pathlib import Path
 
 import pytest
 
-# The registry fixture of the registry's own live tests: one real registry process for this module.
-from test_schema_compat_live import _free_port, registry_url  # noqa: F401
-
 from studycli import paths
 from studycli.content import parser
+from studycli.runtime.backends.local import allocate_ports
 
 pytestmark = pytest.mark.live
 
@@ -843,7 +841,7 @@ def connect_url(kafka_env, tmp_path_factory):
     """One real Kafka Connect worker (distributed mode) from the runtime's own jars, on the shared cluster."""
     state = kafka_env.state
     work = tmp_path_factory.mktemp("connect")
-    port = _free_port()
+    (port,) = allocate_ports(1)
     group = f"cs-connect-{uuid.uuid4().hex[:6]}"
     config = {
         "bootstrap.servers": kafka_env.bootstrap_servers,
