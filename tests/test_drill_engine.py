@@ -259,7 +259,7 @@ def test_a_recycled_pid_is_not_taken_for_ours(tmp_path):
         assert not processes.is_running(record)
         processes.stop(record)  # must not kill a process that is not ours
         assert sleeper.poll() is None
-        assert processes.is_running(dict(record, start_ticks=processes._start_ticks(sleeper.pid)))
+        assert processes.is_running(dict(record, start_ticks=processes.start_ticks(sleeper.pid)))
     finally:
         sleeper.kill()
         sleeper.wait()

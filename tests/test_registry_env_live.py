@@ -176,7 +176,7 @@ def test_down_leaves_nothing(tmp_path):
         down = study("env", "down", env=env)
     assert down.returncode == 0, down.stderr
     entry = next(e for e in st["services"] if e["kind"] == "schema-registry")
-    pid = int(Path(entry["dir"], "pid").read_text()) if Path(entry["dir"], "pid").exists() else None
+    pid = int(Path(entry["dir"], "pid").read_text().split()[0]) if Path(entry["dir"], "pid").exists() else None
     assert pid is None or not pid_alive(pid)
     for port in entry["ports"].values():
         with socket.socket() as sock:

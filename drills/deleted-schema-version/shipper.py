@@ -1,10 +1,7 @@
 """shipping-service's producer: Avro values through the registry with auto-registration OFF, as in
 production. Two sends a second; every outcome is logged. Stops on SIGTERM or when its pid file goes."""
 
-import argparse
-import os
 import pathlib
-import signal
 import time
 
 from confluent_kafka import Producer
@@ -12,14 +9,9 @@ from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 
-parser = argparse.ArgumentParser()
-parser.add_argument("--config", required=True)
-args = parser.parse_args()
-settings = {}
-for line in pathlib.Path(args.config).read_text(encoding="utf-8").splitlines():
-    if line.strip() and not line.startswith("#") and "=" in line:
-        key, value = line.split("=", 1)
-        settings[key.strip()] = value.strip()
+from studycli.drill.service_kit import Lifetime, config_path, read_properties
+
+settings = read_properties(config_path())
 topic = settings["topic"]
 schema = pathlib.Path(settings["value.schema.file"]).read_text(encoding="utf-8")
 auto_register = settings.get("auto.register.schemas", "false").lower() == "true"
@@ -29,16 +21,7 @@ serialize = AvroSerializer(
     conf={"auto.register.schemas": auto_register},
 )
 producer = Producer({"bootstrap.servers": settings["bootstrap.servers"], "acks": "all"})
-pid_file = os.environ.get("DRILL_PID_FILE")
-running = True
-
-
-def stop(*_):
-    global running
-    running = False
-
-
-signal.signal(signal.SIGTERM, stop)
+lifetime = Lifetime()
 print(f"READY shipping-service producing to {topic}, auto.register.schemas={auto_register}", flush=True)
 
 
@@ -50,7 +33,7 @@ def report(err, msg):
 
 
 i = 1000
-while running and (pid_file is None or os.path.exists(pid_file)):
+while lifetime.running():
     ctx = SerializationContext(topic, MessageField.VALUE)
     try:
         value = serialize({"shipment_id": i, "carrier": "dhl", "eta_epoch_ms": None}, ctx)

@@ -3,37 +3,17 @@
 Stops when its pid file is removed or on SIGTERM.
 """
 
-import argparse
-import os
-import pathlib
-import signal
 import sys
 import time
 
 from confluent_kafka import Producer
 
-parser = argparse.ArgumentParser()
-parser.add_argument("--config", required=True)
-args = parser.parse_args()
-settings = {}
-for line in pathlib.Path(args.config).read_text(encoding="utf-8").splitlines():
-    line = line.strip()
-    if line and not line.startswith("#") and "=" in line:
-        key, value = line.split("=", 1)
-        settings[key.strip()] = value.strip()
+from studycli.drill.service_kit import Lifetime, config_path, read_properties
+
+settings = read_properties(config_path())
 topic = settings.pop("topic")
-# Run until the drill ends (pid file removed) or the environment is torn down.
-pid_file = os.environ.get("DRILL_PID_FILE")
-env_file = os.environ.get("DRILL_ENV_STATE")
-running = True
-
-
-def stop(*_):
-    global running
-    running = False
-
-
-signal.signal(signal.SIGTERM, stop)
+# Run until SIGTERM, the drill ends (pid file removed) or the environment is torn down.
+lifetime = Lifetime()
 producer = Producer(settings)
 print(f"READY payments-producer writing to {topic} with acks={settings.get('acks')}", flush=True)
 
@@ -46,7 +26,7 @@ def report(err, msg):
 
 
 i = 0
-while running and all(os.path.exists(path) for path in (pid_file, env_file) if path):
+while lifetime.running():
     producer.produce(topic, key=f"live-{i}".encode(), value=b'{"status": "authorized"}', on_delivery=report)
     i += 1
     producer.poll(0)

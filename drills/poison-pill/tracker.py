@@ -4,34 +4,24 @@ An event it cannot decode stops it: it commits everything before that event, log
 problem and exits, the way a service without an error-handling policy crashes.
 """
 
-import argparse
 import json
-import os
-import pathlib
 import sys
 
 from confluent_kafka import Consumer, KafkaException, TopicPartition
 
-parser = argparse.ArgumentParser()
-parser.add_argument("--config", required=True)
-args = parser.parse_args()
-settings = {}
-for line in pathlib.Path(args.config).read_text(encoding="utf-8").splitlines():
-    line = line.strip()
-    if line and not line.startswith("#") and "=" in line:
-        key, value = line.split("=", 1)
-        settings[key.strip()] = value.strip()
+from studycli.drill.service_kit import Lifetime, config_path, read_properties
+
+settings = read_properties(config_path())
 topic = settings.pop("topic")
 settings["enable.auto.commit"] = "false"
-# Run until the drill ends (pid file removed) or the environment is torn down.
-pid_file = os.environ.get("DRILL_PID_FILE")
-env_file = os.environ.get("DRILL_ENV_STATE")
+# Run until SIGTERM, the drill ends (pid file removed) or the environment is torn down.
+lifetime = Lifetime()
 consumer = Consumer(settings)
 consumer.subscribe([topic])
 processed = 0
 exit_code = 0
 try:
-    while all(os.path.exists(path) for path in (pid_file, env_file) if path):
+    while lifetime.running():
         msg = consumer.poll(1.0)
         if msg is None:
             continue

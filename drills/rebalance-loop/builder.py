@@ -6,43 +6,24 @@ learner fixes it by editing that file. `max.poll.records` and `topic`/`output.to
 service's own settings; the rest go to the Kafka consumer as they are.
 """
 
-import argparse
 import os
-import pathlib
-import signal
 import sys
 import time
 
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer
 
+from studycli.drill.service_kit import Lifetime, config_path, read_properties
+
 RENDER_SECONDS = 0.4
 SERVICE_KEYS = ("topic", "output.topic", "max.poll.records")
 
-parser = argparse.ArgumentParser()
-parser.add_argument("--config", required=True)
-args = parser.parse_args()
-# Run until the drill ends (pid file removed) or the environment is torn down.
-pid_file = os.environ.get("DRILL_PID_FILE")
-env_file = os.environ.get("DRILL_ENV_STATE")
-running = True
-
-
-def stop(*_):
-    global running
-    running = False
-
-
-signal.signal(signal.SIGTERM, stop)
+CONFIG = config_path()
+# Run until SIGTERM, the drill ends (pid file removed) or the environment is torn down.
+lifetime = Lifetime()
 
 
 def read_settings():
-    settings = {}
-    for line in pathlib.Path(args.config).read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#") and "=" in line:
-            key, value = line.split("=", 1)
-            settings[key.strip()] = value.strip()
-    return settings
+    return read_properties(CONFIG)
 
 
 def log(text):
@@ -59,14 +40,14 @@ def open_clients(settings):
 
 
 def alive():
-    return running and all(os.path.exists(path) for path in (pid_file, env_file) if path)
+    return lifetime.running()
 
 
 consumer = producer = None
 loaded_mtime = None
 batch_size = 1
 while alive():
-    mtime = os.stat(args.config).st_mtime_ns
+    mtime = os.stat(CONFIG).st_mtime_ns
     if mtime != loaded_mtime:
         loaded_mtime = mtime
         if consumer is not None:

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from studycli.errors import StudyError
+from studycli.runtime.services.base import cmdline, start_ticks
 
 
 def start(name: str, script: Path, config: Path, workspace: Path, extra_env: dict | None = None) -> dict:
@@ -41,24 +42,8 @@ def start(name: str, script: Path, config: Path, workspace: Path, extra_env: dic
         "config": str(config),
         "log": str(log_path),
         "pid_file": str(pid_path),
-        "start_ticks": _start_ticks(proc.pid),
+        "start_ticks": start_ticks(proc.pid),
     }
-
-
-def _start_ticks(pid: int) -> str | None:
-    """The process's start time (/proc/PID/stat field 22): with the pid, it names one process."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return stat.rsplit(")", 1)[1].split()[19]
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
 
 
 def is_running(record: dict) -> bool:
@@ -78,8 +63,8 @@ def is_running(record: dict) -> bool:
         pass
     started = record.get("start_ticks")
     if started is not None:
-        return _start_ticks(pid) in (started, None)
-    return record["script"] in _cmdline(pid) or not Path("/proc").is_dir()
+        return start_ticks(pid) in (started, None)
+    return record["script"] in cmdline(pid) or not Path("/proc").is_dir()
 
 
 def wait_exit(record: dict, timeout: float) -> bool:

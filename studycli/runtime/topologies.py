@@ -28,6 +28,9 @@ KAFKA_SETTINGS: dict[str, str] = {
     # A study cluster's consumer groups start at once instead of waiting 3 s for more members.
     "group.initial.rebalance.delay.ms": "0",
     "unclean.leader.election.enable": "false",
+    # Leader elections are the operator's job here, as on many production clusters: with the default
+    # (true) the controller quietly undoes a leader-skew drill within about five minutes.
+    "auto.leader.rebalance.enable": "false",
 }
 
 

@@ -206,7 +206,7 @@ def test_interrupted_up_leaves_nothing_running(empty_env, signum):
     while len(pids) < 3:  # wait until the three node processes exist, then interrupt
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline, "the nodes never started"
-        pids = [int(p.read_text()) for p in env_dir.glob("nodes/*/pid") if p.read_text().strip()]
+        pids = [int(p.read_text().split()[0]) for p in env_dir.glob("nodes/*/pid") if p.read_text().strip()]
         time.sleep(0.05)
     proc.send_signal(signum)
     _out, err = proc.communicate(timeout=120)

@@ -2,8 +2,10 @@
 `start()`, `stop()`, `kill()`, `is_ready()`, `logs(tail)`, `clean()`.
 
 A service runs as one local process in its own process group (its own session), with a pid file and a
-log file in its directory. The process command line carries a marker (`-Dstudy.service=<dir>`) so a pid
-reused by an unrelated process is never mistaken for ours.
+log file in its directory. The pid file holds the pid and the process's start time, which together name
+one process, so a pid reused by an unrelated process is never mistaken for ours. (The command line,
+which carries a marker `-Dstudy.service=<dir>`, is only a fallback: right after a fork /proc can show it
+empty.)
 """
 
 from __future__ import annotations
@@ -54,7 +56,16 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def _cmdline(pid: int) -> str:
+def start_ticks(pid: int) -> str | None:
+    """The process's start time (/proc/PID/stat field 22), or None when unknown."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
+def cmdline(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
@@ -114,12 +125,17 @@ class Service:
     def pid(self) -> int | None:
         """The pid of our running process, or None (no pid file, dead, or the pid now belongs to another)."""
         try:
-            pid = int(self.pid_file.read_text().strip())
-        except (OSError, ValueError):
+            fields = self.pid_file.read_text().split()
+            pid = int(fields[0])
+        except (OSError, ValueError, IndexError):
             return None
-        if not pid_alive(pid) or self.marker not in _cmdline(pid):
+        if not pid_alive(pid):
             return None
-        return pid
+        recorded = fields[1] if len(fields) > 1 else None
+        current = start_ticks(pid)
+        if recorded is not None and current is not None:
+            return pid if current == recorded else None
+        return pid if self.marker in cmdline(pid) else None
 
     def is_running(self) -> bool:
         return self.pid() is not None
@@ -146,7 +162,7 @@ class Service:
             except OSError as err:
                 raise StudyError(f"could not start {self.name}: {err}") from None
         _children[proc.pid] = proc
-        self.pid_file.write_text(f"{proc.pid}\n")
+        self.pid_file.write_text(f"{proc.pid} {start_ticks(proc.pid) or ''}\n")
         return proc.pid
 
     def _signal_group(self, pid: int, sig: int) -> None:
