@@ -14,8 +14,7 @@ from pathlib import Path
 from studycli import paths
 from studycli.cheatsheet.rank import build_index
 from studycli.content.loader import content_files, read_file
-from studycli.content.model import Problem
-from studycli.content.parser import PARSER_VERSION
+from studycli.content.model import PARSER_VERSION, Problem
 
 # A parser change rebuilds the index even when the content did not change.
 INDEX_VERSION = f"1.{PARSER_VERSION}"

@@ -153,7 +153,8 @@ def expand(term: str, vocabulary) -> dict[str, float]:
     if term in vocabulary:
         offer(term, "exact")
     synonyms = _synonyms(term)
-    typo_limit = 0 if len(term) < 4 else 1 if len(term) < 8 else 2
+    # A word the index knows is not a typo; skipping the edit-distance scan keeps lookups quick.
+    typo_limit = 0 if term in vocabulary or len(term) < 4 else 1 if len(term) < 8 else 2
     for candidate in vocabulary:
         if candidate == term:
             continue

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Bump when parsing changes, so cached parses (sync cache, cheatsheet index) are redone. It lives here,
+# not in the parser, so a cache check does not pay for importing the parser.
+PARSER_VERSION = 2
+
 
 @dataclass(frozen=True)
 class Card:

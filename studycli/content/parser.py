@@ -19,9 +19,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from studycli.content.model import Card, Problem
+from studycli.content.model import PARSER_VERSION, Card, Problem  # noqa: F401 (re-exported)
 
-PARSER_VERSION = 2  # bump when parsing changes, so cached parses are redone
 MAX_FILE_BYTES = 2 * 1024 * 1024  # a content file is prose; anything bigger is a mistake
 
 FRONT_MATTER_KEYS = ("deck", "level", "kind", "title")
