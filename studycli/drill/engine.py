@@ -159,6 +159,11 @@ def run(drill_id: str, replace: bool = False, fresh: bool = False, notify=lambda
     db = _db()
     active["run_id"] = scoring.start_run(db, drill.id, active["started_at"])
     state.save(active)
+    return _opened(drill, env, active)
+
+
+def _opened(drill, env, active: dict) -> dict:
+    """What `run` and `reset` hand to the CLI: the briefing and how to reach the environment."""
     return {
         "drill": drill,
         "briefing": drill.briefing(active.get("facts", {}).get("briefing")),
@@ -178,12 +183,7 @@ def reset() -> dict:
     _inject(drill, env, active)
     active["resets"] = active.get("resets", 0) + 1
     state.save(active)
-    return {
-        "drill": drill,
-        "briefing": drill.briefing(active.get("facts", {}).get("briefing")),
-        "bootstrap": env.bootstrap_servers,
-        "state": active,
-    }
+    return _opened(drill, env, active)
 
 
 def status() -> dict:
