@@ -9,8 +9,9 @@ set -euo pipefail
 
 KAFKA_VERSION="${1:-4.4.0}"
 LOG4J_VERSION="${2:-2.25.5}"
-REPO_URL="${STUDY_MAVEN_REPO:-https://repo1.maven.org/maven2}"
 HERE="$(cd "$(dirname "$0")/.." && pwd)"
+# The same default repository as the CLI's downloader, defined once in the package.
+REPO_URL="${STUDY_MAVEN_REPO:-$(cd "$HERE" && python3 -c 'from studycli.runtime.artifacts import DEFAULT_REPOSITORY; print(DEFAULT_REPOSITORY)')}"
 LOCKFILE="$HERE/studycli/runtime/artifacts.lock.json"
 
 WORK="$(mktemp -d)"
