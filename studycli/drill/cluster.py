@@ -166,8 +166,11 @@ class Cluster:
 
     def _describe_configs(self, resource: ConfigResource) -> dict:
         """Short attempts, retried: a request sent to a node that is just going down would
-        otherwise hang for the whole timeout."""
+        otherwise hang for the whole timeout. A retry uses a fresh client, because the old one
+        can keep choosing the stopped node it still has a connection state for."""
         for attempt in range(CONFIG_ATTEMPTS):
+            if attempt:
+                self.admin = AdminClient({"bootstrap.servers": self.bootstrap, "log_level": 0})
             futures = self.admin.describe_configs([resource], request_timeout=CONFIG_ATTEMPT_TIMEOUT)
             try:
                 return _result(next(iter(futures.values())), f"{resource.name or 'broker'} configs")
