@@ -8,16 +8,9 @@ from pathlib import Path
 import click
 
 from studycli.errors import StudyError
+from studycli.schema.compat import Level
 
-LEVELS = [
-    "BACKWARD",
-    "BACKWARD_TRANSITIVE",
-    "FORWARD",
-    "FORWARD_TRANSITIVE",
-    "FULL",
-    "FULL_TRANSITIVE",
-    "NONE",
-]
+LEVELS = [level.value for level in Level]  # one list: the checker's own levels
 
 
 @click.group()
